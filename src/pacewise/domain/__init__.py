@@ -4,6 +4,7 @@ Everything else in pacewise calls into this package; nothing here calls out of i
 """
 
 from pacewise.domain.errors import InvalidInput
+from pacewise.domain.levels import Quota, Why
 from pacewise.domain.model import (
     AcupunctureVisit,
     Alert,
@@ -14,9 +15,9 @@ from pacewise.domain.model import (
     Kind,
     Level,
     PlannedSession,
-    PlanWeek,
     Session,
 )
+from pacewise.domain.plan_week import PlanWeek
 from pacewise.domain.prescription import Prescription, prescription_for
 from pacewise.domain.protocol import History, ProtocolResult, run_protocol
 from pacewise.domain.triage import TriageResult, triage
@@ -36,8 +37,10 @@ __all__ = [
     "PlannedSession",
     "Prescription",
     "ProtocolResult",
+    "Quota",
     "Session",
     "TriageResult",
+    "Why",
     "prescription_for",
     "run_protocol",
     "triage",

@@ -13,7 +13,8 @@ import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from pacewise.domain.model import PlanWeek, Session
+from pacewise.domain.model import Session
+from pacewise.domain.plan_week import PlanWeek
 from pacewise.domain.prescription import Prescription
 
 

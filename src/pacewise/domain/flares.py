@@ -8,36 +8,60 @@ only when there are at least `flare_min_ratings` ratings in that look-back.
 from __future__ import annotations
 
 import datetime as dt
+from bisect import insort
 from collections.abc import Iterable, Mapping
-from statistics import median
 
 from pacewise.domain.model import Flare, FlareSource
 from pacewise.domain.prescription import Prescription
 
 _ONE_DAY = dt.timedelta(days=1)
+_MISSING = b"\xff"
+_MISSING_VALUE = _MISSING[0]
 
 
 def detect_flares(daily_pain: Mapping[dt.date, int], prescription: Prescription) -> list[Flare]:
     """Flares found in the daily ratings, each dated on its first high day, oldest first.
 
-    High days that run on from a flare belong to that flare, not to a new one.
+    High days that run on from a flare belong to that flare, not to a new one. The look-back
+    is kept as a sorted list that slides one day at a time, so a whole clinic's year of ratings
+    is scanned in seconds.
     """
     rx = prescription
-    lookback = dt.timedelta(days=rx.flare_lookback_days)
+    run, rise = rx.flare_consecutive_days, rx.flare_rise_points
+    lookback, needed = rx.flare_lookback_days, rx.flare_min_ratings
+    if len(daily_pain) < needed + run:
+        return []
+    first_ordinal = min(daily_pain).toordinal()
+    span = max(daily_pain).toordinal() - first_ordinal + 1
+    series = bytearray(_MISSING) * span
+    for day, pain in daily_pain.items():
+        series[day.toordinal() - first_ordinal] = pain
+    ratings = bytes(series)
     flares: list[Flare] = []
-    covered_until: dt.date | None = None
-    for first in sorted(daily_pain):
-        days = [first + _ONE_DAY * offset for offset in range(rx.flare_consecutive_days)]
-        ratings = [daily_pain.get(day) for day in days]
-        lowest = min((r for r in ratings if r is not None), default=None)
-        if lowest is None or None in ratings or lowest < rx.flare_rise_points:
+    covered_until = -1
+    window: list[int] = []  # the ratings of the `lookback` days before `index`, sorted
+    for index in range(1, span - run + 1):
+        entering = ratings[index - 1]
+        if entering != _MISSING_VALUE:
+            insort(window, entering)
+        if index > lookback:
+            leaving = ratings[index - 1 - lookback]
+            if leaving != _MISSING_VALUE:
+                window.remove(leaving)
+        count = len(window)
+        if count < needed:
             continue
-        window = [daily_pain[d] for d in _days_between(first - lookback, first) if d in daily_pain]
-        if len(window) < rx.flare_min_ratings or lowest < median(window) + rx.flare_rise_points:
+        high_days = ratings[index : index + run]
+        if _MISSING_VALUE in high_days:
             continue
-        if covered_until is None or first > covered_until:
-            flares.append(Flare(first, severe=False, source=FlareSource.DETECTED))
-        covered_until = days[-1]
+        lowest = min(high_days)
+        # Twice the median, to stay in whole numbers: lowest >= median + rise.
+        if 2 * lowest < window[(count - 1) // 2] + window[count // 2] + 2 * rise:
+            continue
+        if index > covered_until:
+            day = dt.date.fromordinal(first_ordinal + index)
+            flares.append(Flare(day, severe=False, source=FlareSource.DETECTED))
+        covered_until = index + run - 1
     return flares
 
 
@@ -61,11 +85,3 @@ def merge_flares(
             merged.append(flare)
     merged.sort(key=lambda flare: flare.date)
     return merged
-
-
-def _days_between(first: dt.date, end: dt.date) -> Iterable[dt.date]:
-    """Days from `first` up to, not including, `end`."""
-    day = first
-    while day < end:
-        yield day
-        day += _ONE_DAY

@@ -7,7 +7,7 @@ databases, HTTP or files, so the same values flow from the store, the API and th
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -127,43 +127,3 @@ class PlannedSession:
     kind: Kind
     minutes: float
     in_acupuncture_window: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class PlanWeek:
-    """One plan week: seven days from the programme's start (PROTOCOL.md 1-2).
-
-    `session_minutes` and `weekly_minutes` are exact; round them only to show them
-    (PROTOCOL.md 2 rule 4).
-    `planned` lists the sessions; after a flare inside the week, those left drop to the step-back
-    level, so their minutes can be lower than `session_minutes` (PROTOCOL.md 4).
-    """
-
-    week: int
-    start: dt.date
-    phase: int
-    session_minutes: float
-    sessions_per_week: int
-    decision: Decision
-    reason: str
-    planned: tuple[PlannedSession, ...] = field(default=())
-    done_minutes: float = 0.0
-
-    @property
-    def end(self) -> dt.date:
-        return self.start + dt.timedelta(days=6)
-
-    @property
-    def weekly_minutes(self) -> float:
-        return self.session_minutes * self.sessions_per_week
-
-    @property
-    def planned_days(self) -> tuple[dt.date, ...]:
-        return tuple(dict.fromkeys(p.date for p in self.planned))
-
-    @property
-    def kinds(self) -> dict[Kind, int]:
-        counts: dict[Kind, int] = {}
-        for planned in self.planned:
-            counts[planned.kind] = counts.get(planned.kind, 0) + 1
-        return counts

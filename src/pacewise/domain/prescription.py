@@ -100,17 +100,21 @@ class Prescription:
 def _problems(rx: Prescription) -> list[InvalidInput]:
     """Every setting's own range, then the ones that must agree with each other."""
     checks: list[tuple[bool, str, str]] = [
-        (_positive(rx.floor_minutes), "floor_minutes", f"must be above 0, got {rx.floor_minutes}"),
+        (
+            _positive(rx.floor_minutes),
+            "floor_minutes",
+            f"must be above 0, got {rx.floor_minutes:g}",
+        ),
         (
             _finite(rx.baseline_minutes) and rx.baseline_minutes >= rx.floor_minutes,
             "baseline_minutes",
-            f"must be at least floor_minutes ({rx.floor_minutes:g}), got {rx.baseline_minutes}",
+            f"must be at least floor_minutes ({rx.floor_minutes:g}), got {rx.baseline_minutes:g}",
         ),
         (
             _finite(rx.max_session_minutes) and rx.max_session_minutes >= rx.baseline_minutes,
             "max_session_minutes",
             f"must be at least baseline_minutes ({rx.baseline_minutes:g}), "
-            f"got {rx.max_session_minutes}",
+            f"got {rx.max_session_minutes:g}",
         ),
         (
             1 <= rx.sessions_per_week <= 7 * len(rx.session_times),
@@ -126,24 +130,24 @@ def _problems(rx: Prescription) -> list[InvalidInput]:
         (
             _finite(rx.progression_rate) and 0 < rx.progression_rate <= 1,
             "progression_rate",
-            f"must be above 0 and at most 1, got {rx.progression_rate}",
+            f"must be above 0 and at most 1, got {rx.progression_rate:g}",
         ),
         (
             _finite(rx.weekly_target_minutes)
             and rx.weekly_target_minutes >= rx.baseline_weekly_minutes,
             "weekly_target_minutes",
             f"must be at least the baseline week ({rx.baseline_weekly_minutes:g} min), "
-            f"got {rx.weekly_target_minutes}",
+            f"got {rx.weekly_target_minutes:g}",
         ),
         (
             _finite(rx.adherence_threshold) and 0 < rx.adherence_threshold <= 1,
             "adherence_threshold",
-            f"must be above 0 and at most 1, got {rx.adherence_threshold}",
+            f"must be above 0 and at most 1, got {rx.adherence_threshold:g}",
         ),
         (
             _finite(rx.severe_flare_factor) and 0 < rx.severe_flare_factor <= 1,
             "severe_flare_factor",
-            f"must be above 0 and at most 1, got {rx.severe_flare_factor}",
+            f"must be above 0 and at most 1, got {rx.severe_flare_factor:g}",
         ),
         (rx.baseline_weeks >= 1, "baseline_weeks", f"must be at least 1, got {rx.baseline_weeks}"),
         (
@@ -171,17 +175,17 @@ def _problems(rx: Prescription) -> list[InvalidInput]:
         (
             _finite(rx.over_day_ratio) and rx.over_day_ratio > 1,
             "over_day_ratio",
-            f"must be above 1, got {rx.over_day_ratio}",
+            f"must be above 1, got {rx.over_day_ratio:g}",
         ),
         (
             _finite(rx.under_day_ratio) and 0 < rx.under_day_ratio < 1,
             "under_day_ratio",
-            f"must be between 0 and 1, got {rx.under_day_ratio}",
+            f"must be between 0 and 1, got {rx.under_day_ratio:g}",
         ),
         (
             _finite(rx.pain_led_correlation) and -1 <= rx.pain_led_correlation < 0,
             "pain_led_correlation",
-            f"must be from -1 to below 0, got {rx.pain_led_correlation}",
+            f"must be from -1 to below 0, got {rx.pain_led_correlation:g}",
         ),
     ]
     positive_ints = {

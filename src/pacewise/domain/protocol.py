@@ -15,8 +15,9 @@ from pacewise.domain.acupuncture import acupuncture_window_days
 from pacewise.domain.alerts import alerts_from_sessions, apply_clearances
 from pacewise.domain.boom_bust import BoomBust, detect_boom_bust
 from pacewise.domain.flares import detect_flares, merge_flares
-from pacewise.domain.model import AcupunctureVisit, Alert, Flare, PlanWeek, Session
+from pacewise.domain.model import AcupunctureVisit, Alert, Flare, Session
 from pacewise.domain.plan import plan_weeks
+from pacewise.domain.plan_week import PlanWeek
 from pacewise.domain.prescription import Prescription
 
 

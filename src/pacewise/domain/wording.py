@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 
+from pacewise.domain.model import Kind
+
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -25,3 +27,8 @@ def percent_words(fraction: float) -> str:
     """0.1 -> '10 %'; keeps one decimal only where it matters (0.025 -> '2.5 %')."""
     value = round(fraction * 100, 1)
     return f"{value:g} %"
+
+
+def kind_words(kind: Kind) -> str:
+    """'tai_chi' -> 'tai chi'."""
+    return kind.value.replace("_", " ")

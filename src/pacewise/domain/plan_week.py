@@ -1,0 +1,91 @@
+"""One plan week as the engine made it (PROTOCOL.md 1-2)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from pacewise.domain.levels import Why
+from pacewise.domain.model import Decision, Kind, PlannedSession
+from pacewise.domain.prescription import Prescription
+from pacewise.domain.reasons import explain
+
+
+@dataclass(slots=True, eq=True)
+class PlanWeek:
+    """One plan week: seven days from the programme's start.
+
+    `session_minutes` and `weekly_minutes` are exact; round them only to show them
+    (PROTOCOL.md 2 rule 4). The week's sessions (`planned`) are laid out on demand from
+    `session_kinds` (one kind per session, in order) and the prescription's times; after a flare
+    inside the week, sessions after each date in `after_flare` drop to its minutes
+    (PROTOCOL.md 4). The reason is put into words from `why` when read.
+
+    Treat it as a value. It is not a frozen dataclass only because the engine builds one per
+    week per patient, and frozen construction is three times slower.
+    """
+
+    week: int
+    start: dt.date
+    phase: int
+    session_minutes: float
+    sessions_per_week: int
+    decision: Decision
+    why: Why
+    prescription: Prescription
+    done_minutes: float = 0.0
+    session_kinds: tuple[Kind, ...] = ()
+    after_flare: tuple[tuple[dt.date, float], ...] = ()
+    acupuncture_window: frozenset[dt.date] = frozenset()
+
+    @property
+    def reason(self) -> str:
+        """Why this week's plan is what it is, in plain words with its numbers and dates."""
+        return explain(self.why, self.prescription)
+
+    @property
+    def end(self) -> dt.date:
+        return self.start + dt.timedelta(days=6)
+
+    @property
+    def weekly_minutes(self) -> float:
+        return self.session_minutes * self.sessions_per_week
+
+    @property
+    def planned(self) -> tuple[PlannedSession, ...]:
+        """The sessions spread evenly over the week's days, at the prescription's times."""
+        count = self.sessions_per_week
+        times = self.prescription.session_times
+        planned: list[PlannedSession] = []
+        slot_on_day: dict[int, int] = {}
+        for position in range(count):
+            offset = position * 7 // count
+            slot = slot_on_day.get(offset, 0)
+            slot_on_day[offset] = slot + 1
+            day = self.start + dt.timedelta(days=offset)
+            minutes = self.session_minutes
+            for flare_day, dropped in self.after_flare:
+                if flare_day < day:
+                    minutes = min(minutes, dropped)
+            planned.append(
+                PlannedSession(
+                    day,
+                    times[slot],
+                    self.session_kinds[position],
+                    minutes,
+                    day in self.acupuncture_window,
+                )
+            )
+        return tuple(planned)
+
+    @property
+    def planned_days(self) -> tuple[dt.date, ...]:
+        return tuple(dict.fromkeys(p.date for p in self.planned))
+
+    @property
+    def kinds(self) -> dict[Kind, int]:
+        """Sessions planned of each kind, such as {walk: 3, stretch: 1, strength: 1}."""
+        counts: dict[Kind, int] = {}
+        for kind in self.session_kinds:
+            counts[kind] = counts.get(kind, 0) + 1
+        return counts
