@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.console import Console
 
 from pacewise.cli.errors import fail
 from pacewise.cli.tables import print_result
@@ -18,6 +20,9 @@ def demo(
         str | None, typer.Option(help="Programme start, YYYY-MM-DD (default: 12 weeks ago).")
     ] = None,
     weeks: Annotated[int, typer.Option(min=1, max=104, help="Plan weeks to show.")] = 12,
+    svg: Annotated[
+        Path | None, typer.Option(help="Also save what is printed as an SVG picture here.")
+    ] = None,
 ) -> None:
     """Print a readable plan for a sample patient, with the reason for every week."""
     if start is None:
@@ -29,5 +34,10 @@ def demo(
             fail(f"--start: must be a date as YYYY-MM-DD, got {start!r}")
     history = make_history(STEADY_PATIENT, first, weeks)
     until = first + dt.timedelta(days=7 * weeks - 1)
-    typer.echo(f"Sample patient: {STEADY_PATIENT.name}, weeks 1-{weeks} from {first.isoformat()}")
-    print_result(history, run_protocol(history, until))
+    console = Console(record=svg is not None, width=140 if svg else None)
+    console.print(
+        f"Sample patient: {STEADY_PATIENT.name}, weeks 1-{weeks} from {first.isoformat()}"
+    )
+    print_result(history, run_protocol(history, until), console)
+    if svg is not None:
+        console.save_svg(str(svg), title="pacewise demo")
