@@ -1,4 +1,4 @@
-"""Benchmark: the plan engine over a whole clinic (issue 3; DESIGN.md: "a clinic recomputes in seconds").
+"""Benchmark: the plan engine over a whole clinic (issue 3; DESIGN.md: recompute in seconds).
 
 Builds a one-year history for N synthetic patients (sessions, daily pain, flares, check-ins that
 raise alerts, clearances, acupuncture visits), then times `run_protocol` over all of them, in one
@@ -125,8 +125,10 @@ def main() -> None:
     built = time.perf_counter() - began
     sessions = sum(len(h.sessions) for h in clinic)
     ratings = sum(len(h.daily_pain) for h in clinic)
-    print(f"clinic: {args.patients} patients x {args.days} days; {sessions} sessions, "
-          f"{ratings} pain ratings (built in {built:.1f} s)")
+    print(
+        f"clinic: {args.patients} patients x {args.days} days; {sessions} sessions, "
+        f"{ratings} pain ratings (built in {built:.1f} s)"
+    )
 
     began = time.perf_counter()
     sum_minutes_by_week(clinic)
@@ -136,11 +138,15 @@ def main() -> None:
     weeks = plan_all(clinic, until)
     engine = time.perf_counter() - began
 
-    print(f"baseline (sum minutes per week):  {baseline:8.3f} s  "
-          f"{args.patients / baseline:12,.0f} patients/s")
-    print(f"engine, 1 process:                {engine:8.3f} s  "
-          f"{args.patients / engine:12,.0f} patients/s  ({weeks} plan weeks, "
-          f"{engine / weeks * 1e6:.1f} us a week)")
+    print(
+        f"baseline (sum minutes per week):  {baseline:8.3f} s  "
+        f"{args.patients / baseline:12,.0f} patients/s"
+    )
+    print(
+        f"engine, 1 process:                {engine:8.3f} s  "
+        f"{args.patients / engine:12,.0f} patients/s  ({weeks} plan weeks, "
+        f"{engine / weeks * 1e6:.1f} us a week)"
+    )
     print(f"ratio engine / baseline:          {engine / baseline:8.1f} x")
 
     workers = os.cpu_count() or 1
@@ -152,13 +158,17 @@ def main() -> None:
             busy = list(pool.map(_plan_chunk, chunks))
         wall = time.perf_counter() - began
         planning = max(busy) / 1e6
-        print(f"engine, {workers} processes (planning only): {planning:8.3f} s  "
-              f"{share * workers / planning:12,.0f} patients/s  "
-              f"(wall incl. building each share's histories: {wall:.1f} s)")
+        print(
+            f"engine, {workers} processes (planning only): {planning:8.3f} s  "
+            f"{share * workers / planning:12,.0f} patients/s  "
+            f"(wall incl. building each share's histories: {wall:.1f} s)"
+        )
         print(f"speed-up over 1 process:          {engine / planning:8.2f} x")
     goal = 5.0
-    print(f"goal: {args.patients} patients in under {goal:.0f} s -> "
-          f"{'met' if engine < goal else 'not met'} in 1 process")
+    print(
+        f"goal: {args.patients} patients in under {goal:.0f} s -> "
+        f"{'met' if engine < goal else 'not met'} in 1 process"
+    )
 
 
 if __name__ == "__main__":
