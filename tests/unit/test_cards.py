@@ -215,3 +215,10 @@ def test_moment_rejects_phase_outside_1_to_4(phase: int) -> None:
     with pytest.raises(InvalidInput) as raised:
         Moment(phase_changed_to=phase)
     assert raised.value.field == "moment.phase_changed_to"
+
+
+def test_every_card_the_triage_shows_exists() -> None:
+    from pacewise.domain.triage import CARD_FOR_LEVEL
+
+    for card_id in CARD_FOR_LEVEL.values():
+        assert card(card_id).id == card_id

@@ -58,18 +58,20 @@ def alerts_from_sessions(
                     f"before it",
                 )
             )
-    alerts.sort(key=lambda alert: alert.date)
+    alerts.sort(key=Alert.order)
     return alerts
 
 
 def apply_clearances(alerts: Iterable[Alert], clearances: Sequence[dt.date]) -> list[Alert]:
-    """A clearance clears every alert raised on or before its date that is still open."""
+    """A clearance clears every alert raised on or before its date.
+
+    An alert keeps its earliest clearance, whether it came stored with the alert or as a date.
+    """
     ordered = sorted(clearances)
     cleared: list[Alert] = []
     for alert in alerts:
-        if alert.cleared_on is None:
-            at = bisect_left(ordered, alert.date)
-            if at < len(ordered):
-                alert = Alert(alert.date, alert.level, alert.reason, ordered[at])
+        at = bisect_left(ordered, alert.date)
+        if at < len(ordered) and (alert.cleared_on is None or ordered[at] < alert.cleared_on):
+            alert = Alert(alert.date, alert.level, alert.reason, ordered[at])
         cleared.append(alert)
     return cleared

@@ -13,6 +13,7 @@ import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from pacewise.domain.activity import minutes_by_day
 from pacewise.domain.model import Session
 from pacewise.domain.plan_week import PlanWeek
 from pacewise.domain.prescription import Prescription
@@ -48,7 +49,7 @@ def detect_boom_bust(
 ) -> BoomBust:
     """Check the `boom_bust_days` ending on `end` (only days inside the plan count).
 
-    `daily_activity` adds minutes of activity that are not sessions (a watch's exercise minutes).
+    `daily_activity` holds minutes recorded outside sessions (a watch's exercise minutes).
     """
     rx = prescription
     if not weeks:
@@ -56,12 +57,7 @@ def detect_boom_bust(
     first = max(end - dt.timedelta(days=rx.boom_bust_days - 1), weeks[0].start)
     days = [first + dt.timedelta(days=offset) for offset in range((end - first).days + 1)]
     totals = dict.fromkeys(days, 0.0)
-    for session in sessions:
-        if session.date in totals:
-            totals[session.date] += session.minutes
-    for day, minutes in (daily_activity or {}).items():
-        if day in totals:
-            totals[day] += minutes
+    totals.update(minutes_by_day(sessions, daily_activity, first, end))
     planned_minutes: dict[dt.date, float] = {}
     session_minutes: dict[dt.date, float] = {}
     for week in weeks:

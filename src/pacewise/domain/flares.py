@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from bisect import insort
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 
 from pacewise.domain.model import Flare, FlareSource
 from pacewise.domain.prescription import Prescription
@@ -58,9 +59,12 @@ def detect_flares(daily_pain: Mapping[dt.date, int], prescription: Prescription)
         # Twice the median, to stay in whole numbers: lowest >= median + rise.
         if 2 * lowest < window[(count - 1) // 2] + window[count // 2] + 2 * rise:
             continue
+        last_day = dt.date.fromordinal(first_ordinal + index + run - 1)
         if index > covered_until:
             day = dt.date.fromordinal(first_ordinal + index)
-            flares.append(Flare(day, severe=False, source=FlareSource.DETECTED))
+            flares.append(Flare(day, False, FlareSource.DETECTED, last_day))
+        else:
+            flares[-1] = replace(flares[-1], last_day=last_day)
         covered_until = index + run - 1
     return flares
 
@@ -70,18 +74,29 @@ def merge_flares(
 ) -> list[Flare]:
     """All flares, oldest first; a detected flare the patient also reported counts once.
 
-    A detected flare is the same episode as a report dated from the day before it began to
-    the last high day of its first run (a report often comes as the pain rises).
+    A report dated from the day before a detected flare began to its last high day is the same
+    episode (a report often comes as the pain rises, or after a few bad days). The episode keeps
+    the patient's report (its severity, source "reported") dated on its earliest day, so a late
+    report never moves a flare that was already found to a later week.
     """
-    reported_list = sorted(reported, key=lambda flare: flare.date)
-    reported_days = {flare.date for flare in reported_list}
-    merged = list(reported_list)
+    remaining = sorted(reported, key=Flare.order)
+    merged: list[Flare] = []
     for flare in detected:
-        span = {
-            flare.date + _ONE_DAY * offset
-            for offset in range(-1, prescription.flare_consecutive_days)
-        }
-        if not span & reported_days:
+        first = flare.date - _ONE_DAY
+        last = flare.last_day or flare.date + _ONE_DAY * (prescription.flare_consecutive_days - 1)
+        same = [report for report in remaining if first <= report.date <= last]
+        if not same:
             merged.append(flare)
-    merged.sort(key=lambda flare: flare.date)
+            continue
+        remaining = [report for report in remaining if report not in same]
+        merged.append(
+            Flare(
+                min(flare.date, same[0].date),
+                severe=any(report.severe for report in same),
+                source=FlareSource.REPORTED,
+                last_day=flare.last_day,
+            )
+        )
+    merged.extend(remaining)
+    merged.sort(key=Flare.order)
     return merged

@@ -89,11 +89,19 @@ class Session:
 
 @dataclass(frozen=True, slots=True)
 class Flare:
-    """A flare (exacerbation) that began on `date` (PROTOCOL.md 4)."""
+    """A flare (exacerbation) that began on `date` (PROTOCOL.md 4).
+
+    For a flare detected from daily pain, `last_day` is the last high day of its run.
+    """
 
     date: dt.date
     severe: bool = False
     source: FlareSource = FlareSource.REPORTED
+    last_day: dt.date | None = None
+
+    def order(self) -> tuple[dt.date, bool, str]:
+        """Oldest first; on the same day a severe flare first, then reported before detected."""
+        return (self.date, not self.severe, self.source.value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +112,11 @@ class Alert:
     level: Level
     reason: str
     cleared_on: dt.date | None = None
+
+    def order(self) -> tuple[dt.date, int, str]:
+        """Oldest first; on the same day the most urgent first, then by reason: a fixed order
+        whatever order the records came in."""
+        return (self.date, -self.level.severity, self.reason)
 
     def is_uncleared_on(self, day: dt.date) -> bool:
         """True when the alert was raised before `day` and not cleared by `day`."""

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 
+from pacewise.domain.activity import minutes_by_day
 from pacewise.domain.levels import Quota, Why
 from pacewise.domain.model import Alert, Decision, Flare, Kind, Session
 from pacewise.domain.plan_week import PlanWeek
@@ -66,21 +67,23 @@ def plan_weeks(
     alerts: Sequence[Alert] = (),
     flares: Iterable[Flare] = (),
     acupuncture_window: Collection[dt.date] = frozenset(),
+    daily_activity: Mapping[dt.date, float] | None = None,
 ) -> list[PlanWeek]:
     """Every plan week that has begun by `until`, each with its decision and the facts behind it.
 
     `alerts` are triage alerts with their clearance dates; `flares` are reported and detected
-    flares together. Records dated after `until` are ignored: the plan is what it was that day.
+    flares together; `daily_activity` holds minutes recorded outside sessions (see `activity`).
+    Records dated after `until` are ignored: the plan is what it was that day.
     """
     if until < start:
         return []
     count = (until - start).days // _WEEK + 1
-    done = _minutes_by_week(start, until, count, sessions)
-    known_alerts = sorted((a for a in alerts if a.date <= until), key=lambda alert: alert.date)
+    done = _minutes_by_week(start, until, count, sessions, daily_activity)
+    known_alerts = sorted((a for a in alerts if a.date <= until), key=Alert.order)
     first_raised = _first_by_week(start, count, known_alerts)
     first_open = _first_open_alert_by_week(start, count, known_alerts)
     flared: list[tuple[Flare, ...]] = [()] * count
-    for flare in sorted(flares, key=lambda flare: flare.date):
+    for flare in sorted(flares, key=Flare.order):
         index = _week_index(start, flare.date)
         if 0 <= index < count and flare.date <= until:
             flared[index] += (flare,)
@@ -160,16 +163,18 @@ def _decide(
 
 
 def _minutes_by_week(
-    start: dt.date, until: dt.date, count: int, sessions: Iterable[Session]
+    start: dt.date,
+    until: dt.date,
+    count: int,
+    sessions: Iterable[Session],
+    daily_activity: Mapping[dt.date, float] | None,
 ) -> list[float]:
     """Every activity minute logged in each plan week counts, whatever its day or kind."""
-    done = [0.0] * count
-    first, last = start.toordinal(), until.toordinal()
-    for session in sessions:
-        ordinal = session.date.toordinal()
-        if first <= ordinal <= last:
-            done[(ordinal - first) // _WEEK] += session.minutes
-    return done
+    parts: list[list[float]] = [[] for _ in range(count)]
+    first = start.toordinal()
+    for day, minutes in minutes_by_day(sessions, daily_activity, start, until).items():
+        parts[(day.toordinal() - first) // _WEEK].append(minutes)
+    return [math.fsum(minutes) for minutes in parts]
 
 
 def _first_by_week(start: dt.date, count: int, alerts: Sequence[Alert]) -> list[Alert | None]:

@@ -117,6 +117,14 @@ def _problems(rx: Prescription) -> list[InvalidInput]:
             f"got {rx.max_session_minutes:g}",
         ),
         (
+            # Adding a session spreads the week over one more session; from at least twice the
+            # floor, no session can then fall below the floor (PROTOCOL.md 2 rule 3, 4).
+            _finite(rx.max_session_minutes) and rx.max_session_minutes >= 2 * rx.floor_minutes,
+            "max_session_minutes",
+            f"must be at least twice floor_minutes ({2 * rx.floor_minutes:g}), "
+            f"got {rx.max_session_minutes:g}",
+        ),
+        (
             1 <= rx.sessions_per_week <= 7 * len(rx.session_times),
             "sessions_per_week",
             f"must be 1-{7 * len(rx.session_times)}, got {rx.sessions_per_week}",

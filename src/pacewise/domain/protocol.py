@@ -64,7 +64,7 @@ def run_protocol(history: History, until: dt.date) -> ProtocolResult:
     alerts = [a for a in history.alerts if a.date <= until]
     if history.derive_alerts:
         alerts += [a for a in alerts_from_sessions(sessions, daily_pain, rx) if a.date <= until]
-        alerts.sort(key=lambda alert: alert.date)
+        alerts.sort(key=Alert.order)
     alerts = apply_clearances(alerts, [day for day in history.clearances if day <= until])
     alerts = [_forget_future_clearance(alert, until) for alert in alerts]
     reported = [flare for flare in history.reported_flares if flare.date <= until]
@@ -72,10 +72,11 @@ def run_protocol(history: History, until: dt.date) -> ProtocolResult:
     window = acupuncture_window_days(
         (visit for visit in history.acupuncture if visit.date <= until), rx
     )
-    weeks = plan_weeks(rx, history.start, until, sessions, alerts, flares, frozenset(window))
-    boom_bust = detect_boom_bust(
-        weeks, sessions, daily_pain, until, rx, _known(history.daily_activity, until)
+    activity = _known(history.daily_activity, until)
+    weeks = plan_weeks(
+        rx, history.start, until, sessions, alerts, flares, frozenset(window), activity
     )
+    boom_bust = detect_boom_bust(weeks, sessions, daily_pain, until, rx, activity)
     return ProtocolResult(
         until=until,
         weeks=tuple(weeks),

@@ -1,0 +1,1 @@
+"""Generative tests: the rules that must hold for every prescription and history."""

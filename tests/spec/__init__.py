@@ -1,0 +1,1 @@
+"""The protocol as executable examples, section by section (PROTOCOL.md)."""
