@@ -31,7 +31,8 @@ from pacewise.domain import (
 )
 
 START = dt.date(2026, 1, 5)
-CHECKINS = ("tired_muscles", "mild_pain_increase", "worsening_during", "new_radiation")
+NORMAL_SENSATIONS = ("tired_muscles", "mild_pain_increase", "effort_warmth", "stiffness_eases")
+WARNINGS = ("worsening_during", "new_radiation", "joint_swelling", "dizziness_or_fainting")
 
 
 def synthetic_history(rng: random.Random, days: int) -> History:
@@ -50,9 +51,11 @@ def synthetic_history(rng: random.Random, days: int) -> History:
             minutes = min(30.0, minutes * rng.uniform(1.0, 1.12))
             usual = max(1.0, usual - 0.03)
         if rng.random() < rx.sessions_per_week / 7:
-            checkin = (rng.choice(CHECKINS),) if rng.random() < 0.3 else ()
-            if "worsening_during" in checkin and rng.random() < 0.7:
-                checkin = ("tired_muscles",)
+            # Most sessions get a check-in of normal sensations; about 1 in 50 a warning sign.
+            checkin: tuple[str, ...] = ()
+            if rng.random() < 0.6:
+                warning = rng.random() < 0.02
+                checkin = (rng.choice(WARNINGS if warning else NORMAL_SENSATIONS),)
             sessions.append(
                 Session(
                     day,
@@ -125,9 +128,10 @@ def main() -> None:
     built = time.perf_counter() - began
     sessions = sum(len(h.sessions) for h in clinic)
     ratings = sum(len(h.daily_pain) for h in clinic)
+    warnings = sum(1 for h in clinic for s in h.sessions if set(s.checkin) & set(WARNINGS))
     print(
-        f"clinic: {args.patients} patients x {args.days} days; {sessions} sessions, "
-        f"{ratings} pain ratings (built in {built:.1f} s)"
+        f"clinic: {args.patients} patients x {args.days} days; {sessions} sessions "
+        f"({warnings} with a warning sign), {ratings} pain ratings (built in {built:.1f} s)"
     )
 
     began = time.perf_counter()
@@ -164,10 +168,10 @@ def main() -> None:
             f"(wall incl. building each share's histories: {wall:.1f} s)"
         )
         print(f"speed-up over 1 process:          {engine / planning:8.2f} x")
-    goal = 5.0
+    goal = 10_000 / 5.0  # issue 3: a clinic of 10,000 recomputed in under 5 s
     print(
-        f"goal: {args.patients} patients in under {goal:.0f} s -> "
-        f"{'met' if engine < goal else 'not met'} in 1 process"
+        f"goal: {goal:,.0f} patients/s (10,000 in 5 s) -> 1 process "
+        f"{'meets' if args.patients / engine >= goal else 'misses'} it"
     )
 
 

@@ -9,12 +9,11 @@ followed within `bust_within_days` by an under-day flag the pattern, with the da
 from __future__ import annotations
 
 import datetime as dt
+import math
 import statistics
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from pacewise.domain.activity import minutes_by_day
-from pacewise.domain.model import Session
 from pacewise.domain.plan_week import PlanWeek
 from pacewise.domain.prescription import Prescription
 
@@ -41,32 +40,29 @@ class BoomBust:
 
 def detect_boom_bust(
     weeks: Sequence[PlanWeek],
-    sessions: Iterable[Session],
+    daily_minutes: Mapping[dt.date, float],
     daily_pain: Mapping[dt.date, int],
     end: dt.date,
     prescription: Prescription,
-    daily_activity: Mapping[dt.date, float] | None = None,
 ) -> BoomBust:
     """Check the `boom_bust_days` ending on `end` (only days inside the plan count).
 
-    `daily_activity` holds minutes recorded outside sessions (a watch's exercise minutes).
+    `daily_minutes` are each day's activity minutes (see `activity.minutes_by_day`).
     """
     rx = prescription
     if not weeks:
         return BoomBust(end, end, False, (), (), (), 0.0, None, None)
     first = max(end - dt.timedelta(days=rx.boom_bust_days - 1), weeks[0].start)
     days = [first + dt.timedelta(days=offset) for offset in range((end - first).days + 1)]
-    totals = dict.fromkeys(days, 0.0)
-    totals.update(minutes_by_day(sessions, daily_activity, first, end))
+    totals = {day: daily_minutes.get(day, 0.0) for day in days}
     planned_minutes: dict[dt.date, float] = {}
     session_minutes: dict[dt.date, float] = {}
-    for week in weeks:
-        if week.end < first or week.start > end:
-            continue
+    for week in weeks[max((first - weeks[0].start).days // 7, 0) :]:
+        if week.start > end:
+            break
         for offset in range(7):
             session_minutes[week.start + dt.timedelta(days=offset)] = week.session_minutes
-        for planned in week.planned:
-            planned_minutes[planned.date] = planned_minutes.get(planned.date, 0.0) + planned.minutes
+        planned_minutes.update(week.planned_minutes_by_day())
 
     over = tuple(d for d in days if totals[d] > rx.over_day_ratio * session_minutes[d])
     under = tuple(
@@ -110,10 +106,12 @@ def _first_bust_per_boom(
 
 
 def _coefficient_of_variation(values: Sequence[float]) -> float:
-    mean = statistics.fmean(values) if values else 0.0
+    """Population standard deviation over the mean (plain floats: `statistics.pstdev` works in
+    exact fractions, which is far slower and no more useful for a screening figure)."""
+    mean = math.fsum(values) / len(values) if values else 0.0
     if mean == 0:
         return 0.0
-    return statistics.pstdev(values) / mean
+    return math.sqrt(math.fsum((value - mean) ** 2 for value in values) / len(values)) / mean
 
 
 def _pain_led(

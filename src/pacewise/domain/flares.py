@@ -38,6 +38,11 @@ def detect_flares(daily_pain: Mapping[dt.date, int], prescription: Prescription)
     for day, pain in daily_pain.items():
         series[day.toordinal() - first_ordinal] = pain
     ratings = bytes(series)
+    # For each first day, the lowest and highest rating of its run (the highest is "missing"
+    # when any day of the run has no rating): worked out once, outside the day loop.
+    shifted = [ratings[offset:] for offset in range(run)]
+    run_lowest = bytes(map(min, *shifted))
+    run_highest = bytes(map(max, *shifted))
     flares: list[Flare] = []
     covered_until = -1
     window: list[int] = []  # the ratings of the `lookback` days before `index`, sorted
@@ -52,10 +57,9 @@ def detect_flares(daily_pain: Mapping[dt.date, int], prescription: Prescription)
         count = len(window)
         if count < needed:
             continue
-        high_days = ratings[index : index + run]
-        if _MISSING_VALUE in high_days:
+        if run_highest[index] == _MISSING_VALUE:
             continue
-        lowest = min(high_days)
+        lowest = run_lowest[index]
         # Twice the median, to stay in whole numbers: lowest >= median + rise.
         if 2 * lowest < window[(count - 1) // 2] + window[count // 2] + 2 * rise:
             continue

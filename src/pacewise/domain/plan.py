@@ -13,9 +13,8 @@ import datetime as dt
 import math
 from collections.abc import Collection, Iterable, Mapping, Sequence
 
-from pacewise.domain.activity import minutes_by_day
 from pacewise.domain.levels import Quota, Why
-from pacewise.domain.model import Alert, Decision, Flare, Kind, Session
+from pacewise.domain.model import Alert, Decision, Flare, Kind
 from pacewise.domain.plan_week import PlanWeek
 from pacewise.domain.prescription import Prescription
 
@@ -63,22 +62,21 @@ def plan_weeks(
     rx: Prescription,
     start: dt.date,
     until: dt.date,
-    sessions: Iterable[Session] = (),
+    daily_minutes: Mapping[dt.date, float],
     alerts: Sequence[Alert] = (),
     flares: Iterable[Flare] = (),
     acupuncture_window: Collection[dt.date] = frozenset(),
-    daily_activity: Mapping[dt.date, float] | None = None,
 ) -> list[PlanWeek]:
     """Every plan week that has begun by `until`, each with its decision and the facts behind it.
 
-    `alerts` are triage alerts with their clearance dates; `flares` are reported and detected
-    flares together; `daily_activity` holds minutes recorded outside sessions (see `activity`).
+    `daily_minutes` are each day's activity minutes (see `activity.minutes_by_day`); `alerts`
+    are triage alerts with their clearance dates; `flares` are reported and detected flares.
     Records dated after `until` are ignored: the plan is what it was that day.
     """
     if until < start:
         return []
     count = (until - start).days // _WEEK + 1
-    done = _minutes_by_week(start, until, count, sessions, daily_activity)
+    done = _minutes_by_week(start, until, count, daily_minutes)
     known_alerts = sorted((a for a in alerts if a.date <= until), key=Alert.order)
     first_raised = _first_by_week(start, count, known_alerts)
     first_open = _first_open_alert_by_week(start, count, known_alerts)
@@ -163,17 +161,15 @@ def _decide(
 
 
 def _minutes_by_week(
-    start: dt.date,
-    until: dt.date,
-    count: int,
-    sessions: Iterable[Session],
-    daily_activity: Mapping[dt.date, float] | None,
+    start: dt.date, until: dt.date, count: int, daily_minutes: Mapping[dt.date, float]
 ) -> list[float]:
     """Every activity minute logged in each plan week counts, whatever its day or kind."""
     parts: list[list[float]] = [[] for _ in range(count)]
-    first = start.toordinal()
-    for day, minutes in minutes_by_day(sessions, daily_activity, start, until).items():
-        parts[(day.toordinal() - first) // _WEEK].append(minutes)
+    first, last = start.toordinal(), until.toordinal()
+    for day, minutes in daily_minutes.items():
+        ordinal = day.toordinal()
+        if first <= ordinal <= last:
+            parts[(ordinal - first) // _WEEK].append(minutes)
     return [math.fsum(minutes) for minutes in parts]
 
 

@@ -10,6 +10,8 @@ from pacewise.domain.model import Decision, Kind, PlannedSession
 from pacewise.domain.prescription import Prescription
 from pacewise.domain.reasons import explain
 
+_DAYS = tuple(dt.timedelta(days=offset) for offset in range(7))
+
 
 @dataclass(slots=True, eq=True)
 class PlanWeek:
@@ -54,29 +56,43 @@ class PlanWeek:
     @property
     def planned(self) -> tuple[PlannedSession, ...]:
         """The sessions spread evenly over the week's days, at the prescription's times."""
+        times, kinds, window = (
+            self.prescription.session_times,
+            self.session_kinds,
+            self.acupuncture_window,
+        )
+        return tuple(
+            PlannedSession(day, times[slot], kinds[position], minutes, day in window)
+            for position, day, slot, minutes in self._layout()
+        )
+
+    def planned_minutes_by_day(self) -> dict[dt.date, float]:
+        """Minutes planned on each planned day (the boom-and-bust check's under-days)."""
+        minutes_by_day: dict[dt.date, float] = {}
+        for _, day, _, minutes in self._layout():
+            minutes_by_day[day] = minutes_by_day.get(day, 0.0) + minutes
+        return minutes_by_day
+
+    def _layout(self) -> list[tuple[int, dt.date, int, float]]:
+        """(position, day, time slot on that day, minutes) of each session, spread evenly.
+
+        Session i of n falls on day floor(7i/n) of the week; a second session on the same day
+        takes the next time of day. After a flare day, sessions take the step-back minutes.
+        """
         count = self.sessions_per_week
-        times = self.prescription.session_times
-        planned: list[PlannedSession] = []
+        layout: list[tuple[int, dt.date, int, float]] = []
         slot_on_day: dict[int, int] = {}
         for position in range(count):
             offset = position * 7 // count
             slot = slot_on_day.get(offset, 0)
             slot_on_day[offset] = slot + 1
-            day = self.start + dt.timedelta(days=offset)
+            day = self.start + _DAYS[offset]
             minutes = self.session_minutes
             for flare_day, dropped in self.after_flare:
                 if flare_day < day:
                     minutes = min(minutes, dropped)
-            planned.append(
-                PlannedSession(
-                    day,
-                    times[slot],
-                    self.session_kinds[position],
-                    minutes,
-                    day in self.acupuncture_window,
-                )
-            )
-        return tuple(planned)
+            layout.append((position, day, slot, minutes))
+        return layout
 
     @property
     def planned_days(self) -> tuple[dt.date, ...]:

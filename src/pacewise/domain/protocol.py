@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from pacewise.domain.activity import minutes_by_day
 from pacewise.domain.acupuncture import acupuncture_window_days
 from pacewise.domain.alerts import alerts_from_sessions, apply_clearances
 from pacewise.domain.boom_bust import BoomBust, detect_boom_bust
@@ -72,11 +73,9 @@ def run_protocol(history: History, until: dt.date) -> ProtocolResult:
     window = acupuncture_window_days(
         (visit for visit in history.acupuncture if visit.date <= until), rx
     )
-    activity = _known(history.daily_activity, until)
-    weeks = plan_weeks(
-        rx, history.start, until, sessions, alerts, flares, frozenset(window), activity
-    )
-    boom_bust = detect_boom_bust(weeks, sessions, daily_pain, until, rx, activity)
+    daily_minutes = minutes_by_day(sessions, history.daily_activity, history.start, until)
+    weeks = plan_weeks(rx, history.start, until, daily_minutes, alerts, flares, window)
+    boom_bust = detect_boom_bust(weeks, daily_minutes, daily_pain, until, rx)
     return ProtocolResult(
         until=until,
         weeks=tuple(weeks),
@@ -91,7 +90,3 @@ def _forget_future_clearance(alert: Alert, until: dt.date) -> Alert:
     if alert.cleared_on is not None and alert.cleared_on > until:
         return Alert(alert.date, alert.level, alert.reason, None)
     return alert
-
-
-def _known(values: Mapping[dt.date, float], until: dt.date) -> dict[dt.date, float]:
-    return {day: minutes for day, minutes in values.items() if day <= until}
