@@ -22,11 +22,17 @@ def minutes_by_day(
     last: dt.date,
 ) -> dict[dt.date, float]:
     """Activity minutes of each day from `first` to `last` that had any (others are absent)."""
-    parts: dict[dt.date, list[float]] = {}
+    totals: dict[dt.date, float] = {}
+    several: dict[dt.date, list[float]] = {}
     for session in sessions:
-        if first <= session.date <= last:
-            parts.setdefault(session.date, []).append(session.minutes)
-    totals = {day: math.fsum(minutes) for day, minutes in parts.items()}
+        day = session.date
+        if first <= day <= last:
+            if day in totals:
+                several.setdefault(day, [totals[day]]).append(session.minutes)
+            else:
+                totals[day] = session.minutes
+    for day, parts in several.items():
+        totals[day] = math.fsum(parts)
     for day, minutes in (daily_activity or {}).items():
         if first <= day <= last and minutes > totals.get(day, 0.0):
             totals[day] = minutes

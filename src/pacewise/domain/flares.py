@@ -20,12 +20,14 @@ _MISSING = b"\xff"
 _MISSING_VALUE = _MISSING[0]
 
 
-def detect_flares(daily_pain: Mapping[dt.date, int], prescription: Prescription) -> list[Flare]:
-    """Flares found in the daily ratings, each dated on its first high day, oldest first.
+def detect_flares(
+    daily_pain: Mapping[dt.date, int], prescription: Prescription, until: dt.date | None = None
+) -> list[Flare]:
+    """Flares found in the daily ratings up to `until`, each dated on its first high day.
 
-    High days that run on from a flare belong to that flare, not to a new one. The look-back
-    is kept as a sorted list that slides one day at a time, so a whole clinic's year of ratings
-    is scanned in seconds.
+    Oldest first. High days that run on from a flare belong to that flare, not to a new one.
+    The look-back is kept as a sorted list that slides one day at a time, so a whole clinic's
+    year of ratings is scanned in seconds.
     """
     rx = prescription
     run, rise = rx.flare_consecutive_days, rx.flare_rise_points
@@ -33,10 +35,17 @@ def detect_flares(daily_pain: Mapping[dt.date, int], prescription: Prescription)
     if len(daily_pain) < needed + run:
         return []
     first_ordinal = min(daily_pain).toordinal()
-    span = max(daily_pain).toordinal() - first_ordinal + 1
+    last_ordinal = max(daily_pain).toordinal()
+    if until is not None:
+        last_ordinal = min(last_ordinal, until.toordinal())
+    span = last_ordinal - first_ordinal + 1
+    if span <= 0:
+        return []
     series = bytearray(_MISSING) * span
     for day, pain in daily_pain.items():
-        series[day.toordinal() - first_ordinal] = pain
+        offset = day.toordinal() - first_ordinal
+        if offset < span:
+            series[offset] = pain
     ratings = bytes(series)
     # For each first day, the lowest and highest rating of its run (the highest is "missing"
     # when any day of the run has no rating): worked out once, outside the day loop.

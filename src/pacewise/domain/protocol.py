@@ -60,8 +60,9 @@ class ProtocolResult:
 def run_protocol(history: History, until: dt.date) -> ProtocolResult:
     """Replay the history up to and including `until`; later records are not yet known."""
     rx = history.prescription
-    sessions = tuple(s for s in history.sessions if s.date <= until)
-    daily_pain = {day: pain for day, pain in history.daily_pain.items() if day <= until}
+    sessions, daily_pain = history.sessions, history.daily_pain
+    # Later records are left in place and ignored where they are read: a session after `until`
+    # raises only alerts dated after it, and flares and activity are counted up to `until`.
     alerts = [a for a in history.alerts if a.date <= until]
     if history.derive_alerts:
         alerts += [a for a in alerts_from_sessions(sessions, daily_pain, rx) if a.date <= until]
@@ -69,7 +70,7 @@ def run_protocol(history: History, until: dt.date) -> ProtocolResult:
     alerts = apply_clearances(alerts, [day for day in history.clearances if day <= until])
     alerts = [_forget_future_clearance(alert, until) for alert in alerts]
     reported = [flare for flare in history.reported_flares if flare.date <= until]
-    flares = merge_flares(reported, detect_flares(daily_pain, rx), rx)
+    flares = merge_flares(reported, detect_flares(daily_pain, rx, until), rx)
     window = acupuncture_window_days(
         (visit for visit in history.acupuncture if visit.date <= until), rx
     )
