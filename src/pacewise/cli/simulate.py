@@ -17,7 +17,9 @@ from pacewise.services.simulation import simulate as run_simulation
 
 
 def simulate(
-    scenario: Annotated[Path, typer.Argument(help="Scenario JSON file ('-' reads stdin).")],
+    scenario: Annotated[
+        Path, typer.Argument(metavar="SCENARIO.json", help="Scenario file ('-' reads stdin).")
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Replay a patient's history through the plan engine and show every decision."""
