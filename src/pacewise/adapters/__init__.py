@@ -1,0 +1,1 @@
+"""Adapters: the database, importers and exports behind the services."""

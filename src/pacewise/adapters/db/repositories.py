@@ -1,0 +1,268 @@
+"""Every query pacewise makes, one repository per aggregate; services never write SQL.
+
+Each query is scoped by patient (or user), which keeps access checks simple and lets the data be
+partitioned by clinic later (DESIGN.md, deployment shapes).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session as DbSession
+
+from pacewise.adapters.db.models import (
+    ActivitySession,
+    AcupunctureVisitRecord,
+    AlertRecord,
+    AuditEvent,
+    CareRelationship,
+    CheckIn,
+    DailyPain,
+    FlareReport,
+    PrescriptionVersion,
+    User,
+)
+
+
+class Users:
+    def __init__(self, db: DbSession) -> None:
+        self.db = db
+
+    def add(self, user: User) -> User:
+        self.db.add(user)
+        self.db.flush()
+        return user
+
+    def get(self, user_id: int) -> User | None:
+        return self.db.get(User, user_id)
+
+    def by_email(self, email: str) -> User | None:
+        return self.db.scalar(select(User).where(User.email == email.strip().lower()))
+
+    def delete(self, user: User) -> None:
+        self.db.delete(user)
+        self.db.flush()
+
+
+class Care:
+    """Which clinician cares for which patient."""
+
+    def __init__(self, db: DbSession) -> None:
+        self.db = db
+
+    def link(self, clinician_id: int, patient_id: int) -> None:
+        self.db.add(CareRelationship(clinician_id=clinician_id, patient_id=patient_id))
+        self.db.flush()
+
+    def is_in_care(self, clinician_id: int, patient_id: int) -> bool:
+        found = self.db.scalar(
+            select(CareRelationship.id).where(
+                CareRelationship.clinician_id == clinician_id,
+                CareRelationship.patient_id == patient_id,
+            )
+        )
+        return found is not None
+
+    def patients_of(self, clinician_id: int) -> Sequence[User]:
+        return self.db.scalars(
+            select(User)
+            .join(CareRelationship, CareRelationship.patient_id == User.id)
+            .where(CareRelationship.clinician_id == clinician_id)
+            .order_by(User.id)
+        ).all()
+
+
+class Prescriptions:
+    """A patient's prescription versions; the newest is in force."""
+
+    def __init__(self, db: DbSession) -> None:
+        self.db = db
+
+    def add(self, version: PrescriptionVersion) -> PrescriptionVersion:
+        self.db.add(version)
+        self.db.flush()
+        return version
+
+    def current(self, patient_id: int) -> PrescriptionVersion | None:
+        return self.db.scalar(
+            select(PrescriptionVersion)
+            .where(PrescriptionVersion.patient_id == patient_id)
+            .order_by(PrescriptionVersion.changed_at.desc(), PrescriptionVersion.id.desc())
+            .limit(1)
+        )
+
+    def history(self, patient_id: int) -> Sequence[PrescriptionVersion]:
+        return self.db.scalars(
+            select(PrescriptionVersion)
+            .where(PrescriptionVersion.patient_id == patient_id)
+            .order_by(PrescriptionVersion.changed_at, PrescriptionVersion.id)
+        ).all()
+
+
+class Sessions:
+    """Logged and imported activity sessions, with their check-ins."""
+
+    def __init__(self, db: DbSession) -> None:
+        self.db = db
+
+    def add(self, session: ActivitySession) -> ActivitySession:
+        self.db.add(session)
+        self.db.flush()
+        return session
+
+    def add_checkin(self, checkin: CheckIn) -> CheckIn:
+        self.db.add(checkin)
+        self.db.flush()
+        return checkin
+
+    def get(self, patient_id: int, session_id: int) -> ActivitySession | None:
+        return self.db.scalar(
+            select(ActivitySession).where(
+                ActivitySession.id == session_id, ActivitySession.patient_id == patient_id
+            )
+        )
+
+    def by_source(self, patient_id: int, source: str, source_id: str) -> ActivitySession | None:
+        return self.db.scalar(
+            select(ActivitySession).where(
+                ActivitySession.patient_id == patient_id,
+                ActivitySession.source == source,
+                ActivitySession.source_id == source_id,
+            )
+        )
+
+    def for_patient(
+        self, patient_id: int, until: dt.date | None = None
+    ) -> Sequence[ActivitySession]:
+        query = select(ActivitySession).where(ActivitySession.patient_id == patient_id)
+        if until is not None:
+            query = query.where(ActivitySession.date <= until)
+        return self.db.scalars(query.order_by(ActivitySession.date, ActivitySession.id)).all()
+
+    def checkins_for(self, patient_id: int) -> dict[int, CheckIn]:
+        """Each session's check-in, by session id."""
+        rows = self.db.scalars(select(CheckIn).where(CheckIn.patient_id == patient_id)).all()
+        return {row.session_id: row for row in rows}
+
+    def delete(self, session: ActivitySession) -> None:
+        self.db.delete(session)
+        self.db.flush()
+
+
+class PainRatings:
+    """One daily pain rating per day; a new rating of the same day replaces the old one."""
+
+    def __init__(self, db: DbSession) -> None:
+        self.db = db
+
+    def set(self, patient_id: int, day: dt.date, pain: int) -> DailyPain:
+        row = self.db.scalar(
+            select(DailyPain).where(DailyPain.patient_id == patient_id, DailyPain.date == day)
+        )
+        if row is None:
+            row = DailyPain(patient_id=patient_id, date=day, pain=pain)
+            self.db.add(row)
+        else:
+            row.pain = pain
+        self.db.flush()
+        return row
+
+    def for_patient(self, patient_id: int) -> dict[dt.date, int]:
+        rows = self.db.execute(
+            select(DailyPain.date, DailyPain.pain).where(DailyPain.patient_id == patient_id)
+        ).all()
+        return {day: pain for day, pain in rows}  # noqa: C416 - rows are Row tuples
+
+
+class Flares:
+    def __init__(self, db: DbSession) -> None:
+        self.db = db
+
+    def add(self, flare: FlareReport) -> FlareReport:
+        self.db.add(flare)
+        self.db.flush()
+        return flare
+
+    def for_patient(self, patient_id: int) -> Sequence[FlareReport]:
+        return self.db.scalars(
+            select(FlareReport)
+            .where(FlareReport.patient_id == patient_id)
+            .order_by(FlareReport.date)
+        ).all()
+
+
+class AcupunctureVisits:
+    def __init__(self, db: DbSession) -> None:
+        self.db = db
+
+    def add(self, visit: AcupunctureVisitRecord) -> AcupunctureVisitRecord:
+        self.db.add(visit)
+        self.db.flush()
+        return visit
+
+    def for_patient(self, patient_id: int) -> Sequence[AcupunctureVisitRecord]:
+        return self.db.scalars(
+            select(AcupunctureVisitRecord)
+            .where(AcupunctureVisitRecord.patient_id == patient_id)
+            .order_by(AcupunctureVisitRecord.date)
+        ).all()
+
+
+class Alerts:
+    def __init__(self, db: DbSession) -> None:
+        self.db = db
+
+    def add(self, alert: AlertRecord) -> AlertRecord:
+        self.db.add(alert)
+        self.db.flush()
+        return alert
+
+    def get(self, patient_id: int, alert_id: int) -> AlertRecord | None:
+        return self.db.scalar(
+            select(AlertRecord).where(
+                AlertRecord.id == alert_id, AlertRecord.patient_id == patient_id
+            )
+        )
+
+    def for_patient(self, patient_id: int) -> Sequence[AlertRecord]:
+        return self.db.scalars(
+            select(AlertRecord)
+            .where(AlertRecord.patient_id == patient_id)
+            .order_by(AlertRecord.raised_on, AlertRecord.id)
+        ).all()
+
+
+class Audit:
+    """The append-only audit log: events are added and read, never changed."""
+
+    def __init__(self, db: DbSession) -> None:
+        self.db = db
+
+    def record(
+        self,
+        action: str,
+        *,
+        actor_id: int | None,
+        actor_role: str = "",
+        patient_id: int | None = None,
+        detail: dict[str, Any] | None = None,
+        address: str = "",
+    ) -> None:
+        self.db.add(
+            AuditEvent(
+                action=action,
+                actor_id=actor_id,
+                actor_role=actor_role,
+                patient_id=patient_id,
+                detail=detail or {},
+                address=address,
+            )
+        )
+
+    def for_patient(self, patient_id: int) -> Sequence[AuditEvent]:
+        return self.db.scalars(
+            select(AuditEvent).where(AuditEvent.patient_id == patient_id).order_by(AuditEvent.id)
+        ).all()

@@ -1,0 +1,70 @@
+"""The unit of work: one transaction per use case, committed in one place (STYLE.md).
+
+A service opens `with uow:`, works through the repositories, and calls `uow.commit()`; leaving
+the block without committing (or with an exception) rolls everything back, so a failed use case
+leaves nothing half-written.
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session as DbSession
+from sqlalchemy.orm import sessionmaker
+
+from pacewise.adapters.db.repositories import (
+    AcupunctureVisits,
+    Alerts,
+    Audit,
+    Care,
+    Flares,
+    PainRatings,
+    Prescriptions,
+    Sessions,
+    Users,
+)
+
+
+class UnitOfWork:
+    users: Users
+    care: Care
+    prescriptions: Prescriptions
+    sessions: Sessions
+    pain: PainRatings
+    flares: Flares
+    acupuncture: AcupunctureVisits
+    alerts: Alerts
+    audit: Audit
+
+    def __init__(self, engine: Engine) -> None:
+        self._factory = sessionmaker(engine, expire_on_commit=False)
+        self._db: DbSession | None = None
+
+    def __enter__(self) -> UnitOfWork:
+        self._db = db = self._factory()
+        self.users = Users(db)
+        self.care = Care(db)
+        self.prescriptions = Prescriptions(db)
+        self.sessions = Sessions(db)
+        self.pain = PainRatings(db)
+        self.flares = Flares(db)
+        self.acupuncture = AcupunctureVisits(db)
+        self.alerts = Alerts(db)
+        self.audit = Audit(db)
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        assert self._db is not None
+        self._db.rollback()
+        self._db.close()
+        self._db = None
+
+    def commit(self) -> None:
+        assert self._db is not None, "commit() belongs inside `with uow:`"
+        self._db.commit()

@@ -1,0 +1,106 @@
+"""Use cases of a patient's own log: a session with its check-in, and the daily pain rating.
+
+Each runs in one unit of work: the session, its check-in, its triage result and any alert are
+written together or not at all (PROTOCOL.md 3: ASSESS and STOP alert the clinician).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+
+from pacewise.adapters.db.models import ActivitySession, AlertRecord, CheckIn
+from pacewise.adapters.db.unit_of_work import UnitOfWork
+from pacewise.domain import TriageResult, triage
+from pacewise.domain.triage import pain_outlasted_a_day
+from pacewise.domain.wording import day_words
+from pacewise.services.inputs import SessionInput
+from pacewise.services.records import load_history
+
+
+@dataclass(frozen=True, slots=True)
+class LoggedSession:
+    session_id: int
+    triage: TriageResult
+    alert_id: int | None
+
+
+def log_session(uow: UnitOfWork, patient_id: int, entry: SessionInput) -> LoggedSession:
+    """Record one session typed in by the patient, triage its check-in, alert if needed."""
+    with uow:
+        rx = load_history(uow, patient_id).prescription
+        result = triage(entry.checkin, entry.pain_before, entry.pain_after, rx)
+        session = uow.sessions.add(
+            ActivitySession(
+                patient_id=patient_id,
+                date=entry.date,
+                start_time=entry.start,
+                minutes=float(entry.minutes),
+                kind=entry.kind.value,
+                effort=entry.effort,
+                pain_before=entry.pain_before,
+                pain_after=entry.pain_after,
+                source="manual",
+                source_id=uuid.uuid4().hex,
+            )
+        )
+        uow.sessions.add_checkin(
+            CheckIn(
+                session_id=session.id,
+                patient_id=patient_id,
+                codes=list(entry.checkin),
+                level=result.level.value,
+                reasons=list(result.reasons),
+                card=result.card,
+            )
+        )
+        alert_id = None
+        if result.raises_alert:
+            alert = uow.alerts.add(
+                AlertRecord(
+                    patient_id=patient_id,
+                    session_id=session.id,
+                    raised_on=entry.date,
+                    level=result.level.value,
+                    reason=f"{'; '.join(result.reasons)} ({day_words(entry.date)})",
+                )
+            )
+            alert_id = alert.id
+        uow.commit()
+        return LoggedSession(session.id, result, alert_id)
+
+
+def rate_daily_pain(uow: UnitOfWork, patient_id: int, day: dt.date, pain: int) -> list[int]:
+    """Save the day's pain rating; returns the ids of alerts it raised.
+
+    A rating still well above the pain before yesterday's session means the session's pain has
+    outlasted 24 hours: ASSESS (PROTOCOL.md 3, numeric rules), raised once per session.
+    """
+    with uow:
+        uow.pain.set(patient_id, day, pain)
+        rx = load_history(uow, patient_id).prescription
+        raised: list[int] = []
+        already = {
+            row.session_id for row in uow.alerts.for_patient(patient_id) if row.raised_on == day
+        }
+        for session in uow.sessions.for_patient(patient_id, until=day - dt.timedelta(days=1)):
+            if session.date != day - dt.timedelta(days=1) or session.id in already:
+                continue
+            if pain_outlasted_a_day(session.pain_before, pain, rx):
+                alert = uow.alerts.add(
+                    AlertRecord(
+                        patient_id=patient_id,
+                        session_id=session.id,
+                        raised_on=day,
+                        level="ASSESS",
+                        reason=(
+                            f"Pain the day after the session of {day_words(session.date)} was "
+                            f"{pain}, still {rx.assess_next_day_rise_points} or more points above "
+                            f"the {session.pain_before} before it"
+                        ),
+                    )
+                )
+                raised.append(alert.id)
+        uow.commit()
+        return raised

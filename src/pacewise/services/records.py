@@ -1,0 +1,76 @@
+"""A patient's stored records as the domain's `History`, so the engine sees one truth."""
+
+from __future__ import annotations
+
+from pacewise.adapters.db.models import PrescriptionVersion
+from pacewise.adapters.db.unit_of_work import UnitOfWork
+from pacewise.domain import (
+    AcupunctureVisit,
+    Alert,
+    Condition,
+    Flare,
+    History,
+    InvalidInput,
+    Kind,
+    Level,
+    Prescription,
+    Session,
+)
+from pacewise.services.prescription_input import PrescriptionInput
+
+
+class NoPrescription(LookupError):
+    """The patient has no prescription yet, so there is no plan to show."""
+
+
+def prescription_of(version: PrescriptionVersion) -> Prescription:
+    """The engine's prescription from a stored version (validated as when it was saved)."""
+    try:
+        settings = PrescriptionInput.model_validate(version.settings)
+        return settings.to_domain(Condition(version.condition))
+    except (ValueError, InvalidInput) as error:  # pragma: no cover - stored data was validated
+        raise RuntimeError(f"stored prescription {version.id} is invalid: {error}") from error
+
+
+def load_history(uow: UnitOfWork, patient_id: int) -> History:
+    """Everything recorded for the patient, as plain domain values.
+
+    Alerts come from the store with their clearances (they were raised when the check-in or the
+    next day's rating was saved), so the engine does not raise them again.
+    """
+    version = uow.prescriptions.current(patient_id)
+    if version is None:
+        raise NoPrescription(patient_id)
+    checkins = uow.sessions.checkins_for(patient_id)
+    sessions = tuple(
+        Session(
+            date=row.date,
+            minutes=row.minutes,
+            kind=Kind(row.kind),
+            start=row.start_time,
+            pain_before=row.pain_before,
+            pain_after=row.pain_after,
+            effort=row.effort,
+            checkin=tuple(checkins[row.id].codes) if row.id in checkins else (),
+        )
+        for row in uow.sessions.for_patient(patient_id)
+    )
+    alerts = tuple(
+        Alert(row.raised_on, Level(row.level), row.reason, row.cleared_on)
+        for row in uow.alerts.for_patient(patient_id)
+    )
+    return History(
+        prescription=prescription_of(version),
+        start=version.start_date,
+        sessions=sessions,
+        daily_pain=uow.pain.for_patient(patient_id),
+        reported_flares=tuple(
+            Flare(row.date, severe=row.severe) for row in uow.flares.for_patient(patient_id)
+        ),
+        alerts=alerts,
+        acupuncture=tuple(
+            AcupunctureVisit(row.date, row.pain_before, row.pain_after, row.notes)
+            for row in uow.acupuncture.for_patient(patient_id)
+        ),
+        derive_alerts=False,
+    )

@@ -1,0 +1,101 @@
+"""Databases for storage tests: every test runs on SQLite and on PostgreSQL, each on a clean
+database built by the migrations (issue 4: real components, not mocks).
+
+PostgreSQL comes from PACEWISE_TEST_POSTGRES_URL (an admin URL; CI sets it and a server that
+does not answer then fails the tests), or from a server answering at 127.0.0.1:5432.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
+
+from pacewise.adapters.db.engine import make_engine
+from pacewise.adapters.db.migrate import upgrade
+
+POSTGRES_ENV = "PACEWISE_TEST_POSTGRES_URL"
+LOCAL_POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
+def _postgres_admin_url() -> str | None:
+    configured = os.environ.get(POSTGRES_ENV)
+    if configured:
+        return configured
+    try:
+        with psycopg.connect(LOCAL_POSTGRES, connect_timeout=2):
+            return LOCAL_POSTGRES
+    except psycopg.OperationalError:
+        return None
+
+
+POSTGRES_ADMIN_URL = _postgres_admin_url()
+BACKENDS = ["sqlite", "postgresql"] if POSTGRES_ADMIN_URL else ["sqlite"]
+
+
+def pytest_report_header() -> str:
+    if POSTGRES_ADMIN_URL:
+        return f"storage tests: sqlite and postgresql ({make_url(POSTGRES_ADMIN_URL).host})"
+    return f"storage tests: sqlite only (no PostgreSQL; set {POSTGRES_ENV} to add it)"
+
+
+def _psycopg_url(url: str, database: str) -> str:
+    return (
+        make_url(url)
+        .set(drivername="postgresql", database=database)
+        .render_as_string(hide_password=False)
+    )
+
+
+def _admin(statement: str) -> None:
+    assert POSTGRES_ADMIN_URL is not None
+    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as connection:
+        connection.execute(statement)
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "pacewise.sqlite3"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_template() -> Iterator[str]:
+    name = f"pacewise_template_{uuid.uuid4().hex[:12]}"
+    _admin(f'CREATE DATABASE "{name}"')
+    assert POSTGRES_ADMIN_URL is not None
+    engine = make_engine(_psycopg_url(POSTGRES_ADMIN_URL, name))
+    upgrade(engine)
+    engine.dispose()
+    yield name
+    _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=BACKENDS)
+def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """A clean, migrated database on each backend."""
+    if request.param == "sqlite":
+        path = tmp_path / "pacewise.sqlite3"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        engine = make_engine(f"sqlite:///{path}")
+        yield engine
+        engine.dispose()
+        return
+    template = request.getfixturevalue("postgres_template")
+    name = f"pacewise_test_{uuid.uuid4().hex[:12]}"
+    _admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    assert POSTGRES_ADMIN_URL is not None
+    engine = make_engine(_psycopg_url(POSTGRES_ADMIN_URL, name))
+    yield engine
+    engine.dispose()
+    _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
