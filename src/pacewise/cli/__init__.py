@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from pacewise.cli.db import db_app, info
 from pacewise.cli.demo import demo
 from pacewise.cli.simulate import simulate
 
@@ -15,6 +16,8 @@ app = typer.Typer(
 )
 app.command()(simulate)
 app.command()(demo)
+app.command()(info)
+app.add_typer(db_app, name="db")
 
 
 def main() -> None:
