@@ -40,12 +40,6 @@ POSTGRES_ADMIN_URL = _postgres_admin_url()
 BACKENDS = ["sqlite", "postgresql"] if POSTGRES_ADMIN_URL else ["sqlite"]
 
 
-def pytest_report_header() -> str:
-    if POSTGRES_ADMIN_URL:
-        return f"storage tests: sqlite and postgresql ({make_url(POSTGRES_ADMIN_URL).host})"
-    return f"storage tests: sqlite only (no PostgreSQL; set {POSTGRES_ENV} to add it)"
-
-
 def _psycopg_url(url: str, database: str) -> str:
     return (
         make_url(url)
