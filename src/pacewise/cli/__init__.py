@@ -7,6 +7,7 @@ import typer
 from pacewise.cli.db import db_app, info
 from pacewise.cli.demo import demo
 from pacewise.cli.simulate import simulate
+from pacewise.cli.users import token_app, user_app
 
 app = typer.Typer(
     help="pacewise: paced return to activity for people with chronic pain.",
@@ -18,6 +19,8 @@ app.command()(simulate)
 app.command()(demo)
 app.command()(info)
 app.add_typer(db_app, name="db")
+app.add_typer(user_app, name="user")
+app.add_typer(token_app, name="token")
 
 
 def main() -> None:

@@ -17,6 +17,7 @@ from pacewise.adapters.db.models import (
     ActivitySession,
     AcupunctureVisitRecord,
     AlertRecord,
+    ApiToken,
     AuditEvent,
     CareRelationship,
     CheckIn,
@@ -45,6 +46,14 @@ class Users:
     def delete(self, user: User) -> None:
         self.db.delete(user)
         self.db.flush()
+
+    def add_token(self, token: ApiToken) -> ApiToken:
+        self.db.add(token)
+        self.db.flush()
+        return token
+
+    def by_token_hash(self, digest: str) -> ApiToken | None:
+        return self.db.scalar(select(ApiToken).where(ApiToken.token_hash == digest))
 
 
 class Care:

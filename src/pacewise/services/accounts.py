@@ -1,0 +1,102 @@
+"""Accounts: users, care relationships and API tokens, for admins and scripts (issue 4).
+
+Tokens are shown once and stored only as a SHA-256 hash; every change is in the audit log.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+
+from pacewise.adapters.db.models import ROLES, ApiToken, User, utc_now
+from pacewise.adapters.db.unit_of_work import UnitOfWork
+from pacewise.domain import InvalidInput
+from pacewise.services.passwords import hash_password
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+TOKEN_PREFIX = "pw_"
+
+
+def normalise_email(email: str) -> str:
+    cleaned = email.strip().lower()
+    if not _EMAIL.fullmatch(cleaned) or len(cleaned) > 320:
+        raise InvalidInput("email", f"is not an e-mail address: {email!r}")
+    return cleaned
+
+
+@dataclass(frozen=True, slots=True)
+class NewUser:
+    id: int
+    email: str
+    role: str
+
+
+def add_user(
+    uow: UnitOfWork,
+    email: str,
+    role: str,
+    *,
+    clinician_email: str | None = None,
+    password: str | None = None,
+    actor_id: int | None = None,
+) -> NewUser:
+    """Create an account; a patient may be put in a clinician's care at once."""
+    if role not in ROLES:
+        raise InvalidInput("role", f"must be one of {', '.join(ROLES)}, got {role!r}")
+    address = normalise_email(email)
+    if clinician_email is not None and role != "patient":
+        raise InvalidInput("clinician", "only a patient is put in a clinician's care")
+    password_hash = hash_password(password) if password is not None else None
+    with uow:
+        if uow.users.by_email(address) is not None:
+            raise InvalidInput("email", f"{address} already has an account")
+        clinician = None
+        if clinician_email is not None:
+            clinician = uow.users.by_email(normalise_email(clinician_email))
+            if clinician is None or clinician.role != "clinician":
+                raise InvalidInput("clinician", f"no clinician with the e-mail {clinician_email}")
+        user = uow.users.add(User(email=address, role=role, password_hash=password_hash))
+        if clinician is not None:
+            uow.care.link(clinician.id, user.id)
+        uow.audit.record(
+            "user.created",
+            actor_id=actor_id,
+            patient_id=user.id if role == "patient" else None,
+            detail={"user_id": user.id, "role": role},
+        )
+        uow.commit()
+        return NewUser(user.id, address, role)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def create_token(uow: UnitOfWork, email: str, name: str) -> str:
+    """A new bearer token for the user; the plain token is returned once and never stored."""
+    label = name.strip()
+    if not 1 <= len(label) <= 100:
+        raise InvalidInput("name", "must be 1-100 characters")
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    with uow:
+        user = uow.users.by_email(normalise_email(email))
+        if user is None:
+            raise InvalidInput("email", f"no account with the e-mail {email}")
+        uow.users.add_token(ApiToken(user_id=user.id, name=label, token_hash=token_hash(token)))
+        uow.audit.record("token.created", actor_id=user.id, detail={"name": label})
+        uow.commit()
+    return token
+
+
+def user_for_token(uow: UnitOfWork, token: str, now: dt.datetime | None = None) -> int | None:
+    """The id of the user a live token belongs to, or None (unknown or revoked)."""
+    with uow:
+        found = uow.users.by_token_hash(token_hash(token))
+        if found is None or found.revoked_at is not None:
+            return None
+        found.last_used_at = now or utc_now()
+        uow.commit()
+        return found.user_id
