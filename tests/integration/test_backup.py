@@ -14,6 +14,7 @@ from pacewise.adapters.db.engine import make_engine
 from pacewise.adapters.db.models import Base
 from pacewise.adapters.db.unit_of_work import UnitOfWork
 from pacewise.cli import app
+from pacewise.services.access import Caller
 from pacewise.services.activity_log import log_session, rate_daily_pain
 from pacewise.services.inputs import SessionInput
 from tests.integration.test_store import START, new_patient
@@ -37,8 +38,14 @@ def test_a_backup_restores_with_every_row(engine: Engine, tmp_path: Path) -> Non
                 "checkin": ["tired_muscles"],
             }
         )
-        log_session(UnitOfWork(engine), patient, entry)
-        rate_daily_pain(UnitOfWork(engine), patient, START + dt.timedelta(days=day), 4)
+        log_session(UnitOfWork(engine), Caller(patient, "patient"), patient, entry)
+        rate_daily_pain(
+            UnitOfWork(engine),
+            Caller(patient, "patient"),
+            patient,
+            START + dt.timedelta(days=day),
+            4,
+        )
     copy = tmp_path / "copy.sqlite3"
     if engine.dialect.name != "sqlite":
         with pytest.raises(BackupNotSupported, match="pg_dump"):

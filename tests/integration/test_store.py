@@ -22,6 +22,7 @@ from pacewise.adapters.db.models import (
 )
 from pacewise.adapters.db.unit_of_work import UnitOfWork
 from pacewise.domain import Decision, Level, run_protocol
+from pacewise.services.access import Caller
 from pacewise.services.activity_log import log_session, rate_daily_pain
 from pacewise.services.inputs import SessionInput
 from pacewise.services.records import NoPrescription, load_history
@@ -72,7 +73,10 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys_and_a_busy_timeout(engine: En
 def test_logging_a_session_stores_its_checkin_triage_and_alert(engine: Engine) -> None:
     patient = new_patient(engine)
     logged = log_session(
-        UnitOfWork(engine), patient, session(START, pain_before=4, checkin=["new_radiation"])
+        UnitOfWork(engine),
+        Caller(patient, "patient"),
+        patient,
+        session(START, pain_before=4, checkin=["new_radiation"]),
     )
     assert logged.triage.level is Level.ASSESS
     assert logged.alert_id is not None
@@ -93,7 +97,12 @@ def test_logging_a_session_stores_its_checkin_triage_and_alert(engine: Engine) -
 
 def test_a_continue_checkin_raises_no_alert(engine: Engine) -> None:
     patient = new_patient(engine)
-    logged = log_session(UnitOfWork(engine), patient, session(START, checkin=["tired_muscles"]))
+    logged = log_session(
+        UnitOfWork(engine),
+        Caller(patient, "patient"),
+        patient,
+        session(START, checkin=["tired_muscles"]),
+    )
     assert logged.triage.level is Level.CONTINUE
     assert logged.alert_id is None
     assert count(engine, AlertRecord) == 0
@@ -102,11 +111,14 @@ def test_a_continue_checkin_raises_no_alert(engine: Engine) -> None:
 
 def test_a_failed_use_case_writes_nothing(engine: Engine) -> None:
     with UnitOfWork(engine) as uow:
-        patient = uow.users.add(User(email="new@example.org", role="patient"))
+        patient = uow.users.add(User(email="new@example.org", role="patient")).id
         uow.commit()
     with pytest.raises(NoPrescription):
         log_session(
-            UnitOfWork(engine), patient.id, session(START, checkin=["chest_pain_or_breathless"])
+            UnitOfWork(engine),
+            Caller(patient, "patient"),
+            patient,
+            session(START, checkin=["chest_pain_or_breathless"]),
         )
     assert count(engine, ActivitySession) == 0
     assert count(engine, AlertRecord) == 0
@@ -156,10 +168,15 @@ def test_pain_outside_0_to_10_is_refused_by_the_database_too(engine: Engine) -> 
 
 def test_pain_that_outlasts_a_day_raises_one_assess_alert(engine: Engine) -> None:
     patient = new_patient(engine)
-    log_session(UnitOfWork(engine), patient, session(START, pain_before=4, pain_after=5))
+    log_session(
+        UnitOfWork(engine),
+        Caller(patient, "patient"),
+        patient,
+        session(START, pain_before=4, pain_after=5),
+    )
     next_day = START + dt.timedelta(days=1)
-    first = rate_daily_pain(UnitOfWork(engine), patient, next_day, 6)
-    again = rate_daily_pain(UnitOfWork(engine), patient, next_day, 7)
+    first = rate_daily_pain(UnitOfWork(engine), Caller(patient, "patient"), patient, next_day, 6)
+    again = rate_daily_pain(UnitOfWork(engine), Caller(patient, "patient"), patient, next_day, 7)
     assert len(first) == 1
     assert again == []
     with UnitOfWork(engine) as uow:
@@ -172,9 +189,14 @@ def test_pain_that_outlasts_a_day_raises_one_assess_alert(engine: Engine) -> Non
 def test_deleting_a_patient_removes_their_health_data_and_keeps_the_audit(engine: Engine) -> None:
     patient = new_patient(engine)
     other = new_patient(engine, "other@example.org")
-    log_session(UnitOfWork(engine), patient, session(START, checkin=["joint_swelling"]))
-    log_session(UnitOfWork(engine), other, session(START))
-    rate_daily_pain(UnitOfWork(engine), patient, START, 5)
+    log_session(
+        UnitOfWork(engine),
+        Caller(patient, "patient"),
+        patient,
+        session(START, checkin=["joint_swelling"]),
+    )
+    log_session(UnitOfWork(engine), Caller(other, "patient"), other, session(START))
+    rate_daily_pain(UnitOfWork(engine), Caller(patient, "patient"), patient, START, 5)
     with UnitOfWork(engine) as uow:
         user = uow.users.get(patient)
         assert user is not None
@@ -201,7 +223,10 @@ def test_the_stored_history_plans_as_the_engine_does(engine: Engine) -> None:
         planned = run_protocol(history, START + dt.timedelta(days=7 * week)).weeks[-1].planned
         for each in planned:
             log_session(
-                UnitOfWork(engine), patient, session(each.date, each.minutes, kind=each.kind.value)
+                UnitOfWork(engine),
+                Caller(patient, "patient"),
+                patient,
+                session(each.date, each.minutes, kind=each.kind.value),
             )
     with UnitOfWork(engine) as uow:
         history = load_history(uow, patient)

@@ -15,6 +15,7 @@ from pacewise.adapters.db.unit_of_work import UnitOfWork
 from pacewise.domain import TriageResult, triage
 from pacewise.domain.triage import pain_outlasted_a_day
 from pacewise.domain.wording import day_words
+from pacewise.services.access import Caller, open_patient_record
 from pacewise.services.inputs import SessionInput
 from pacewise.services.records import load_history
 
@@ -26,9 +27,12 @@ class LoggedSession:
     alert_id: int | None
 
 
-def log_session(uow: UnitOfWork, patient_id: int, entry: SessionInput) -> LoggedSession:
+def log_session(
+    uow: UnitOfWork, caller: Caller, patient_id: int, entry: SessionInput
+) -> LoggedSession:
     """Record one session typed in by the patient, triage its check-in, alert if needed."""
     with uow:
+        open_patient_record(uow, caller, patient_id, "session.logged")
         rx = load_history(uow, patient_id).prescription
         result = triage(entry.checkin, entry.pain_before, entry.pain_after, rx)
         session = uow.sessions.add(
@@ -71,13 +75,16 @@ def log_session(uow: UnitOfWork, patient_id: int, entry: SessionInput) -> Logged
         return LoggedSession(session.id, result, alert_id)
 
 
-def rate_daily_pain(uow: UnitOfWork, patient_id: int, day: dt.date, pain: int) -> list[int]:
+def rate_daily_pain(
+    uow: UnitOfWork, caller: Caller, patient_id: int, day: dt.date, pain: int
+) -> list[int]:
     """Save the day's pain rating; returns the ids of alerts it raised.
 
     A rating still well above the pain before yesterday's session means the session's pain has
     outlasted 24 hours: ASSESS (PROTOCOL.md 3, numeric rules), raised once per session.
     """
     with uow:
+        open_patient_record(uow, caller, patient_id, "pain.rated")
         uow.pain.set(patient_id, day, pain)
         rx = load_history(uow, patient_id).prescription
         raised: list[int] = []

@@ -1,0 +1,33 @@
+"""Today's plan and this week's plan, from the stored records through the engine."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from pacewise.adapters.db.unit_of_work import UnitOfWork
+from pacewise.domain import PlannedSession, PlanWeek, ProtocolResult, run_protocol
+from pacewise.services.access import Caller, open_patient_record
+from pacewise.services.records import load_history
+
+
+@dataclass(frozen=True, slots=True)
+class PlanView:
+    """What the plan asks on `day`, and the week around it, with the engine's reason."""
+
+    day: dt.date
+    week: PlanWeek | None
+    today: tuple[PlannedSession, ...]
+    in_acupuncture_window: bool
+    result: ProtocolResult
+
+
+def plan_for(uow: UnitOfWork, caller: Caller, patient_id: int, day: dt.date) -> PlanView:
+    with uow:
+        open_patient_record(uow, caller, patient_id, "plan.viewed")
+        history = load_history(uow, patient_id)
+        uow.commit()
+    result = run_protocol(history, day)
+    week = result.current_week
+    today = tuple(p for p in week.planned if p.date == day) if week else ()
+    return PlanView(day, week, today, day in result.acupuncture_window_days, result)

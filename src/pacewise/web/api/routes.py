@@ -1,0 +1,97 @@
+"""The /api/v1 routes: parse, call one service, shape the answer. Nothing else lives here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
+
+from pacewise.domain import InvalidInput
+from pacewise.services.activity_log import log_session, rate_daily_pain
+from pacewise.services.alerts import clear_alert, list_alerts
+from pacewise.services.inputs import SessionInput
+from pacewise.services.plans import plan_for
+from pacewise.web.api.dependencies import CurrentCaller, Uow
+from pacewise.web.api.schemas import (
+    AlertOut,
+    ClearIn,
+    DailyPainIn,
+    Me,
+    PainRated,
+    PlannedOut,
+    PlanOut,
+    SessionLogged,
+    TriageOut,
+    WeekOut,
+)
+
+router = APIRouter()
+
+
+def _not_ahead(day: dt.date, field: str) -> None:
+    """Records may be dated up to a day ahead (time zones), never further (issue 4)."""
+    if day > dt.datetime.now(dt.UTC).date() + dt.timedelta(days=1):
+        raise InvalidInput(field, f"must not be more than a day ahead, got {day.isoformat()}")
+
+
+@router.get("/me")
+def me(caller: CurrentCaller) -> Me:
+    return Me(id=caller.user_id, role=caller.role)
+
+
+@router.post(
+    "/patients/{patient_id}/sessions", status_code=status.HTTP_201_CREATED, tags=["patient"]
+)
+def post_session(
+    patient_id: int, entry: SessionInput, caller: CurrentCaller, uow: Uow
+) -> SessionLogged:
+    """Log a session with its check-in; returns the triage result and the card to show."""
+    _not_ahead(entry.date, "date")
+    if entry.minutes > 600:
+        raise InvalidInput("minutes", f"must be at most 600, got {entry.minutes:g}")
+    logged = log_session(uow, caller, patient_id, entry)
+    return SessionLogged(
+        session_id=logged.session_id, triage=TriageOut.of(logged.triage), alert_id=logged.alert_id
+    )
+
+
+@router.put("/patients/{patient_id}/daily-pain", tags=["patient"])
+def put_daily_pain(
+    patient_id: int, rating: DailyPainIn, caller: CurrentCaller, uow: Uow
+) -> PainRated:
+    """Rate today's (or a past day's) pain; a new rating of the same day replaces the old."""
+    _not_ahead(rating.date, "date")
+    raised = rate_daily_pain(uow, caller, patient_id, rating.date, rating.pain)
+    return PainRated(date=rating.date, pain=rating.pain, alerts_raised=raised)
+
+
+@router.get("/patients/{patient_id}/plan", tags=["patient"])
+def get_plan(
+    patient_id: int,
+    caller: CurrentCaller,
+    uow: Uow,
+    day: Annotated[dt.date | None, Query(alias="date")] = None,
+) -> PlanOut:
+    """The plan on a day (default today, UTC): this week's quota and reason, today's sessions."""
+    view = plan_for(uow, caller, patient_id, day or dt.datetime.now(dt.UTC).date())
+    return PlanOut(
+        day=view.day,
+        week=WeekOut.of(view.week) if view.week else None,
+        today=[PlannedOut.of(p) for p in view.today],
+        in_acupuncture_window=view.in_acupuncture_window,
+    )
+
+
+@router.get("/patients/{patient_id}/alerts", tags=["patient", "clinician"])
+def get_alerts(patient_id: int, caller: CurrentCaller, uow: Uow) -> list[AlertOut]:
+    return [AlertOut.of(view) for view in list_alerts(uow, caller, patient_id)]
+
+
+@router.post("/patients/{patient_id}/alerts/{alert_id}/clear", tags=["clinician"])
+def post_clear_alert(
+    patient_id: int, alert_id: int, body: ClearIn, caller: CurrentCaller, uow: Uow
+) -> AlertOut:
+    """A clinician in charge clears an alert with a note."""
+    today = dt.datetime.now(dt.UTC).date()
+    return AlertOut.of(clear_alert(uow, caller, patient_id, alert_id, body.note, today))

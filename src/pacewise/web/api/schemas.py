@@ -1,0 +1,143 @@
+"""What the API sends back: plain JSON shapes, documented in the OpenAPI schema."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, ConfigDict
+
+from pacewise.domain import PlannedSession, PlanWeek, TriageResult
+from pacewise.domain.wording import shown_minutes
+from pacewise.services.alerts import AlertView
+from pacewise.services.inputs import IsoDate, Pain, StrictModel
+
+
+class Out(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class Me(Out):
+    id: int
+    role: str
+
+
+class TriageOut(Out):
+    level: str
+    reasons: list[str]
+    advice: str
+    card: str
+    emergency: bool
+
+    @classmethod
+    def of(cls, result: TriageResult) -> TriageOut:
+        return cls(
+            level=result.level.value,
+            reasons=list(result.reasons),
+            advice=result.advice,
+            card=result.card,
+            emergency=result.emergency,
+        )
+
+
+class SessionLogged(Out):
+    session_id: int
+    triage: TriageOut
+    alert_id: int | None
+
+
+class DailyPainIn(StrictModel):
+    date: IsoDate
+    pain: Pain
+
+
+class PainRated(Out):
+    date: dt.date
+    pain: int
+    alerts_raised: list[int]
+
+
+class ClearIn(StrictModel):
+    note: str
+
+
+class PlannedOut(Out):
+    date: dt.date
+    time: str
+    kind: str
+    minutes: float
+    minutes_shown: int
+    in_acupuncture_window: bool
+
+    @classmethod
+    def of(cls, planned: PlannedSession) -> PlannedOut:
+        return cls(
+            date=planned.date,
+            time=planned.time.strftime("%H:%M"),
+            kind=planned.kind.value,
+            minutes=planned.minutes,
+            minutes_shown=shown_minutes(planned.minutes),
+            in_acupuncture_window=planned.in_acupuncture_window,
+        )
+
+
+class WeekOut(Out):
+    week: int
+    start: dt.date
+    end: dt.date
+    phase: int
+    decision: str
+    reason: str
+    session_minutes: float
+    sessions_per_week: int
+    weekly_minutes: float
+    weekly_minutes_shown: int
+    done_minutes: float
+    kinds: dict[str, int]
+    planned: list[PlannedOut]
+
+    @classmethod
+    def of(cls, week: PlanWeek) -> WeekOut:
+        return cls(
+            week=week.week,
+            start=week.start,
+            end=week.end,
+            phase=week.phase,
+            decision=week.decision.value,
+            reason=week.reason,
+            session_minutes=week.session_minutes,
+            sessions_per_week=week.sessions_per_week,
+            weekly_minutes=week.weekly_minutes,
+            weekly_minutes_shown=shown_minutes(week.weekly_minutes),
+            done_minutes=week.done_minutes,
+            kinds={kind.value: count for kind, count in week.kinds.items()},
+            planned=[PlannedOut.of(p) for p in week.planned],
+        )
+
+
+class PlanOut(Out):
+    day: dt.date
+    week: WeekOut | None
+    today: list[PlannedOut]
+    in_acupuncture_window: bool
+
+
+class AlertOut(Out):
+    id: int
+    raised_on: dt.date
+    level: str
+    reason: str
+    cleared_on: dt.date | None
+    cleared_by: int | None
+    clear_note: str
+
+    @classmethod
+    def of(cls, view: AlertView) -> AlertOut:
+        return cls(
+            id=view.id,
+            raised_on=view.raised_on,
+            level=view.level,
+            reason=view.reason,
+            cleared_on=view.cleared_on,
+            cleared_by=view.cleared_by,
+            clear_note=view.clear_note,
+        )
