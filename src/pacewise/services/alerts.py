@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pacewise.adapters.db.models import utc_now
+from pacewise.adapters.db.models import AlertRecord, utc_now
 from pacewise.adapters.db.unit_of_work import UnitOfWork
 from pacewise.domain import InvalidInput
 from pacewise.services.access import Caller, NotFound, open_patient_record
@@ -21,6 +21,18 @@ class AlertView:
     cleared_on: dt.date | None
     cleared_by: int | None
     clear_note: str
+
+    @classmethod
+    def of(cls, row: AlertRecord) -> AlertView:
+        return cls(
+            row.id,
+            row.raised_on,
+            row.level,
+            row.reason,
+            row.cleared_on,
+            row.cleared_by,
+            row.clear_note,
+        )
 
 
 def list_alerts(uow: UnitOfWork, caller: Caller, patient_id: int) -> Sequence[AlertView]:

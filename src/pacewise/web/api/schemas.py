@@ -132,12 +132,4 @@ class AlertOut(Out):
 
     @classmethod
     def of(cls, view: AlertView) -> AlertOut:
-        return cls(
-            id=view.id,
-            raised_on=view.raised_on,
-            level=view.level,
-            reason=view.reason,
-            cleared_on=view.cleared_on,
-            cleared_by=view.cleared_by,
-            clear_note=view.clear_note,
-        )
+        return cls.model_validate(view, from_attributes=True)
