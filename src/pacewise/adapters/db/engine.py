@@ -2,7 +2,10 @@
 
 SQLite (the embedded default) gets WAL mode so readers never wait for the writer, foreign keys
 switched on (SQLite leaves them off), and a busy timeout so concurrent writers queue instead of
-failing. PostgreSQL URLs are routed to psycopg 3.
+failing. Each transaction begins IMMEDIATE: a use case that reads and then writes takes the write
+lock up front, because a WAL reader whose snapshot went stale cannot upgrade to a writer and
+would fail at once instead of waiting. So on SQLite, never open a second connection while a
+transaction is open: it would wait for the first. PostgreSQL URLs are routed to psycopg 3.
 """
 
 from __future__ import annotations
@@ -39,13 +42,19 @@ def make_engine(url: str) -> Engine:
         url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
     )
     event.listen(engine, "connect", _sqlite_pragmas)
+    event.listen(engine, "begin", _begin_immediate)
     return engine
 
 
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:
+    connection.isolation_level = None  # transactions are begun by `_begin_immediate`
     cursor = connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def _begin_immediate(connection: Any) -> None:
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
