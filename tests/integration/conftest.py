@@ -7,19 +7,26 @@ does not answer then fails the tests), or from a server answering at 127.0.0.1:5
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
 from pacewise.adapters.db.engine import make_engine
 from pacewise.adapters.db.migrate import upgrade
+from pacewise.adapters.db.models import PrescriptionVersion
+from pacewise.adapters.db.unit_of_work import UnitOfWork
+from pacewise.services.accounts import add_user, create_token
+from pacewise.web.app import create_app
 
 POSTGRES_ENV = "PACEWISE_TEST_POSTGRES_URL"
 LOCAL_POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -93,3 +100,38 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     yield engine
     engine.dispose()
     _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+CLINIC_START = dt.date(2026, 1, 5)
+
+
+@dataclass
+class Clinic:
+    client: TestClient
+    patient: int
+    tokens: dict[str, str]
+
+    def as_(self, who: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens[who]}"}
+
+
+@pytest.fixture
+def clinic(engine: Engine) -> Iterator[Clinic]:
+    add_user(UnitOfWork(engine), "doc@example.org", "clinician")
+    add_user(UnitOfWork(engine), "other-doc@example.org", "clinician")
+    add_user(UnitOfWork(engine), "admin@example.org", "admin")
+    patient = add_user(
+        UnitOfWork(engine), "pat@example.org", "patient", clinician_email="doc@example.org"
+    )
+    add_user(UnitOfWork(engine), "other@example.org", "patient", clinician_email="doc@example.org")
+    with UnitOfWork(engine) as uow:
+        uow.prescriptions.add(
+            PrescriptionVersion(
+                patient_id=patient.id, condition="low_back_pain", start_date=CLINIC_START
+            )
+        )
+        uow.commit()
+    names = ["doc", "other-doc", "admin", "pat", "other"]
+    tokens = {name: create_token(UnitOfWork(engine), f"{name}@example.org", "t") for name in names}
+    with TestClient(create_app(engine=engine)) as client:
+        yield Clinic(client, patient.id, tokens)

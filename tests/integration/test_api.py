@@ -3,50 +3,12 @@ validation (issue 4, first routes)."""
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Iterator
-from dataclasses import dataclass
-
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
-from pacewise.adapters.db.models import AuditEvent, PrescriptionVersion
+from pacewise.adapters.db.models import AuditEvent
 from pacewise.adapters.db.unit_of_work import UnitOfWork
-from pacewise.services.accounts import add_user, create_token
-from pacewise.web.app import create_app
-
-START = dt.date(2026, 1, 5)
-
-
-@dataclass
-class Clinic:
-    client: TestClient
-    patient: int
-    tokens: dict[str, str]
-
-    def as_(self, who: str) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.tokens[who]}"}
-
-
-@pytest.fixture
-def clinic(engine: Engine) -> Iterator[Clinic]:
-    add_user(UnitOfWork(engine), "doc@example.org", "clinician")
-    add_user(UnitOfWork(engine), "other-doc@example.org", "clinician")
-    add_user(UnitOfWork(engine), "admin@example.org", "admin")
-    patient = add_user(
-        UnitOfWork(engine), "pat@example.org", "patient", clinician_email="doc@example.org"
-    )
-    add_user(UnitOfWork(engine), "other@example.org", "patient", clinician_email="doc@example.org")
-    with UnitOfWork(engine) as uow:
-        uow.prescriptions.add(
-            PrescriptionVersion(patient_id=patient.id, condition="low_back_pain", start_date=START)
-        )
-        uow.commit()
-    names = ["doc", "other-doc", "admin", "pat", "other"]
-    tokens = {name: create_token(UnitOfWork(engine), f"{name}@example.org", "t") for name in names}
-    with TestClient(create_app(engine=engine)) as client:
-        yield Clinic(client, patient.id, tokens)
+from tests.integration.conftest import Clinic
 
 
 def test_a_patient_logs_a_session_and_is_told_what_it_means(clinic: Clinic) -> None:
