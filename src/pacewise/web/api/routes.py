@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, status
 
@@ -11,6 +11,7 @@ from pacewise.domain import InvalidInput
 from pacewise.services.activity_log import log_session, rate_daily_pain
 from pacewise.services.alerts import clear_alert, list_alerts
 from pacewise.services.inputs import SessionInput
+from pacewise.services.my_data import delete_my_account, export_my_data
 from pacewise.services.plans import plan_for
 from pacewise.web.api.dependencies import CurrentCaller, Uow
 from pacewise.web.api.schemas import (
@@ -38,6 +39,18 @@ def _not_ahead(day: dt.date, field: str) -> None:
 @router.get("/me")
 def me(caller: CurrentCaller) -> Me:
     return Me(id=caller.user_id, role=caller.role)
+
+
+@router.get("/me/export", tags=["patient"])
+def get_my_data(caller: CurrentCaller, uow: Uow) -> dict[str, Any]:
+    """Everything stored about me, as one JSON document."""
+    return export_my_data(uow, caller)
+
+
+@router.delete("/me", status_code=status.HTTP_204_NO_CONTENT)
+def delete_me(caller: CurrentCaller, uow: Uow) -> None:
+    """Delete my account and all my health data; the audit log keeps only that it happened."""
+    delete_my_account(uow, caller)
 
 
 @router.post(
