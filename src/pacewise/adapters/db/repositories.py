@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session as DbSession
 
 from pacewise.adapters.db.models import (
@@ -24,6 +24,7 @@ from pacewise.adapters.db.models import (
     DailyPain,
     FlareReport,
     PrescriptionVersion,
+    QuestionnaireResponse,
     User,
 )
 
@@ -218,6 +219,24 @@ class AcupunctureVisits:
             .where(AcupunctureVisitRecord.patient_id == patient_id)
             .order_by(AcupunctureVisitRecord.date)
         ).all()
+
+
+class Questionnaires:
+    def __init__(self, db: DbSession) -> None:
+        self.db = db
+
+    def add(self, response: QuestionnaireResponse) -> QuestionnaireResponse:
+        self.db.add(response)
+        self.db.flush()
+        return response
+
+    def last_answered(self, patient_id: int, instrument: str) -> dt.date | None:
+        return self.db.scalar(
+            select(func.max(QuestionnaireResponse.answered_on)).where(
+                QuestionnaireResponse.patient_id == patient_id,
+                QuestionnaireResponse.instrument == instrument,
+            )
+        )
 
 
 class Alerts:

@@ -21,6 +21,7 @@ from pacewise.adapters.db.repositories import (
     Flares,
     PainRatings,
     Prescriptions,
+    Questionnaires,
     Sessions,
     Users,
 )
@@ -35,6 +36,7 @@ class UnitOfWork:
     flares: Flares
     acupuncture: AcupunctureVisits
     alerts: Alerts
+    questionnaires: Questionnaires
     audit: Audit
 
     def __init__(self, engine: Engine) -> None:
@@ -51,6 +53,7 @@ class UnitOfWork:
         self.flares = Flares(db)
         self.acupuncture = AcupunctureVisits(db)
         self.alerts = Alerts(db)
+        self.questionnaires = Questionnaires(db)
         self.audit = Audit(db)
         return self
 

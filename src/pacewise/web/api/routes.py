@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, status
 from pacewise.domain import InvalidInput
 from pacewise.services.activity_log import log_session, rate_daily_pain
 from pacewise.services.alerts import clear_alert, list_alerts
+from pacewise.services.clinician import patients_by_urgency
 from pacewise.services.inputs import SessionInput
 from pacewise.services.my_data import delete_my_account, export_my_data
 from pacewise.services.plans import plan_for
@@ -20,6 +21,7 @@ from pacewise.web.api.schemas import (
     DailyPainIn,
     Me,
     PainRated,
+    PatientListed,
     PlannedOut,
     PlanOut,
     SessionLogged,
@@ -108,3 +110,14 @@ def post_clear_alert(
     """A clinician in charge clears an alert with a note."""
     today = dt.datetime.now(dt.UTC).date()
     return AlertOut.of(clear_alert(uow, caller, patient_id, alert_id, body.note, today))
+
+
+@router.get("/clinician/patients", tags=["clinician"])
+def get_my_patients(caller: CurrentCaller, uow: Uow) -> list[PatientListed]:
+    """The patients in my care, most urgent first (uncleared STOP, then ASSESS alerts, recent
+    flares, boom and bust, low adherence, questionnaires overdue), each with its reasons."""
+    today = dt.datetime.now(dt.UTC).date()
+    return [
+        PatientListed(id=p.id, email=p.email, display_name=p.display_name, reasons=list(p.reasons))
+        for p in patients_by_urgency(uow, caller, today)
+    ]

@@ -133,3 +133,10 @@ class AlertOut(Out):
     @classmethod
     def of(cls, view: AlertView) -> AlertOut:
         return cls.model_validate(view, from_attributes=True)
+
+
+class PatientListed(Out):
+    id: int
+    email: str
+    display_name: str
+    reasons: list[str]
