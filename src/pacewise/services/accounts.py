@@ -11,9 +11,17 @@ import re
 import secrets
 from dataclasses import dataclass
 
-from pacewise.adapters.db.models import ROLES, ApiToken, User, utc_now
+from pacewise.adapters.db.models import (
+    ROLES,
+    ApiToken,
+    Invite,
+    PrescriptionVersion,
+    User,
+    utc_now,
+)
 from pacewise.adapters.db.unit_of_work import UnitOfWork
-from pacewise.domain import InvalidInput
+from pacewise.domain import Condition, InvalidInput
+from pacewise.services.access import Caller, NotFound
 from pacewise.services.passwords import hash_password
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
@@ -100,3 +108,101 @@ def user_for_token(uow: UnitOfWork, token: str, now: dt.datetime | None = None) 
         found.last_used_at = now or utc_now()
         uow.commit()
         return found.user_id
+
+
+INVITE_VALID_FOR = dt.timedelta(days=7)
+INVITE_INVALID = "this invite link is not valid any more; ask your clinician for a new one"
+
+
+@dataclass(frozen=True, slots=True)
+class CreatedPatient:
+    id: int
+    email: str
+    invite_token: str
+    invite_expires_at: dt.datetime
+
+
+def create_patient(
+    uow: UnitOfWork,
+    caller: Caller,
+    email: str,
+    *,
+    display_name: str = "",
+    condition: str,
+    start_date: dt.date,
+    now: dt.datetime | None = None,
+) -> CreatedPatient:
+    """A clinician creates a patient in their care, with a starting prescription (the condition
+    profile's defaults) and a one-time invite to set a password."""
+    if caller.role != "clinician":
+        raise NotFound(caller.user_id)
+    address = normalise_email(email)
+    try:
+        profile = Condition(condition)
+    except ValueError:
+        known = ", ".join(c.value for c in Condition)
+        raise InvalidInput(
+            "condition", f"unknown condition {condition!r}; valid: {known}"
+        ) from None
+    moment = now or utc_now()
+    token = secrets.token_urlsafe(32)
+    with uow:
+        if uow.users.by_email(address) is not None:
+            raise InvalidInput("email", f"{address} already has an account")
+        patient = uow.users.add(
+            User(email=address, role="patient", display_name=display_name.strip()[:200])
+        )
+        uow.care.link(caller.user_id, patient.id)
+        uow.prescriptions.add(
+            PrescriptionVersion(
+                patient_id=patient.id,
+                condition=profile.value,
+                start_date=start_date,
+                settings={},
+                changed_by=caller.user_id,
+                note="starting prescription",
+            )
+        )
+        expires = moment + INVITE_VALID_FOR
+        uow.users.add_invite(
+            Invite(
+                user_id=patient.id,
+                token_hash=token_hash(token),
+                created_by=caller.user_id,
+                created_at=moment,
+                expires_at=expires,
+            )
+        )
+        uow.audit.record(
+            "patient.created",
+            actor_id=caller.user_id,
+            actor_role="clinician",
+            patient_id=patient.id,
+        )
+        uow.commit()
+        return CreatedPatient(patient.id, address, token, expires)
+
+
+def accept_invite(
+    uow: UnitOfWork, token: str, password: str, now: dt.datetime | None = None
+) -> int:
+    """Set the invited patient's password; the link then stops working. Returns the user id.
+
+    Unknown, used and expired links all get the same answer, which tells nothing about them.
+    """
+    password_hash = hash_password(password)
+    moment = now or utc_now()
+    with uow:
+        invite = uow.users.invite_by_hash(token_hash(token))
+        if invite is None or invite.used_at is not None or invite.expires_at <= moment:
+            raise InvalidInput("invite", INVITE_INVALID)
+        user = uow.users.get(invite.user_id)
+        if user is None:  # pragma: no cover - the invite cascades with its user
+            raise InvalidInput("invite", INVITE_INVALID)
+        user.password_hash = password_hash
+        invite.used_at = moment
+        uow.audit.record(
+            "invite.accepted", actor_id=user.id, actor_role=user.role, patient_id=user.id
+        )
+        uow.commit()
+        return user.id

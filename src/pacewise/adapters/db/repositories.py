@@ -23,6 +23,7 @@ from pacewise.adapters.db.models import (
     CheckIn,
     DailyPain,
     FlareReport,
+    Invite,
     PrescriptionVersion,
     QuestionnaireResponse,
     User,
@@ -55,6 +56,14 @@ class Users:
 
     def by_token_hash(self, digest: str) -> ApiToken | None:
         return self.db.scalar(select(ApiToken).where(ApiToken.token_hash == digest))
+
+    def add_invite(self, invite: Invite) -> Invite:
+        self.db.add(invite)
+        self.db.flush()
+        return invite
+
+    def invite_by_hash(self, digest: str) -> Invite | None:
+        return self.db.scalar(select(Invite).where(Invite.token_hash == digest))
 
 
 class Care:

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, status
 
 from pacewise.domain import InvalidInput
+from pacewise.services.accounts import accept_invite, create_patient
 from pacewise.services.activity_log import log_session, rate_daily_pain
 from pacewise.services.alerts import clear_alert, list_alerts
 from pacewise.services.clinician import patients_by_urgency
@@ -19,7 +20,10 @@ from pacewise.web.api.schemas import (
     AlertOut,
     ClearIn,
     DailyPainIn,
+    InviteAcceptIn,
     Me,
+    NewPatientIn,
+    NewPatientOut,
     PainRated,
     PatientListed,
     PlannedOut,
@@ -121,3 +125,29 @@ def get_my_patients(caller: CurrentCaller, uow: Uow) -> list[PatientListed]:
         PatientListed(id=p.id, email=p.email, display_name=p.display_name, reasons=list(p.reasons))
         for p in patients_by_urgency(uow, caller, today)
     ]
+
+
+@router.post("/clinician/patients", status_code=status.HTTP_201_CREATED, tags=["clinician"])
+def post_new_patient(body: NewPatientIn, caller: CurrentCaller, uow: Uow) -> NewPatientOut:
+    """Create a patient in my care, with the condition profile's prescription; the answer holds
+    a one-time invite link (valid 7 days) for the patient to set a password."""
+    created = create_patient(
+        uow,
+        caller,
+        body.email,
+        display_name=body.display_name,
+        condition=body.condition.value,
+        start_date=body.start_date,
+    )
+    return NewPatientOut(
+        id=created.id,
+        email=created.email,
+        invite_url=f"/invite/{created.invite_token}",
+        invite_expires_at=created.invite_expires_at,
+    )
+
+
+@router.post("/invites/{token}", status_code=status.HTTP_204_NO_CONTENT, tags=["patient"])
+def post_accept_invite(token: str, body: InviteAcceptIn, uow: Uow) -> None:
+    """Set my password with the invite link; the link then stops working."""
+    accept_invite(uow, token, body.password)

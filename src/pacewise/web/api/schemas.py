@@ -6,10 +6,10 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict
 
-from pacewise.domain import PlannedSession, PlanWeek, TriageResult
+from pacewise.domain import Condition, PlannedSession, PlanWeek, TriageResult
 from pacewise.domain.wording import shown_minutes
 from pacewise.services.alerts import AlertView
-from pacewise.services.inputs import IsoDate, Pain, StrictModel
+from pacewise.services.inputs import ConditionCode, IsoDate, Pain, StrictModel
 
 
 class Out(BaseModel):
@@ -140,3 +140,21 @@ class PatientListed(Out):
     email: str
     display_name: str
     reasons: list[str]
+
+
+class NewPatientIn(StrictModel):
+    email: str
+    display_name: str = ""
+    condition: ConditionCode = Condition.LOW_BACK_PAIN
+    start_date: IsoDate
+
+
+class NewPatientOut(Out):
+    id: int
+    email: str
+    invite_url: str
+    invite_expires_at: dt.datetime
+
+
+class InviteAcceptIn(StrictModel):
+    password: str
