@@ -19,6 +19,12 @@ SAMPLE_BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/v1/patients/{patient_id}/sessions"): {"date": "2026-01-05", "minutes": 5},
     ("PUT", "/api/v1/patients/{patient_id}/daily-pain"): {"date": "2026-01-05", "pain": 4},
     ("POST", "/api/v1/patients/{patient_id}/alerts/{alert_id}/clear"): {"note": "seen"},
+    ("POST", "/api/v1/patients/{patient_id}/flares"): {"date": "2026-01-05"},
+    ("POST", "/api/v1/patients/{patient_id}/acupuncture"): {"date": "2026-01-05"},
+    ("POST", "/api/v1/patients/{patient_id}/questionnaires/{instrument}"): {
+        "date": "2026-01-05",
+        "answers": {"pain": 5, "enjoyment": 5, "activity": 5},
+    },
 }
 OUTSIDERS = {"other": 404, "other-doc": 404, "admin": 404}
 
@@ -55,7 +61,11 @@ def test_every_patient_route_refuses_outsiders_and_anonymous_callers(
     body = SAMPLE_BODIES.get((method, path))
     if method in ("POST", "PUT", "PATCH"):
         assert body is not None, f"add a sample body for {method} {path} to SAMPLE_BODIES"
-    url = path.replace("{patient_id}", str(clinic.patient)).replace("{alert_id}", "1")
+    url = (
+        path.replace("{patient_id}", str(clinic.patient))
+        .replace("{alert_id}", "1")
+        .replace("{instrument}", "PEG")
+    )
     for who, expected in OUTSIDERS.items():
         answer = clinic.client.request(method, url, json=body, headers=clinic.as_(who))
         assert answer.status_code == expected, (who, method, url, answer.text)

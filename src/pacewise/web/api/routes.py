@@ -8,18 +8,28 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, status
 
 from pacewise.domain import InvalidInput
+from pacewise.domain.cards import all_cards
 from pacewise.services.accounts import accept_invite, create_patient
 from pacewise.services.activity_log import log_session, rate_daily_pain
 from pacewise.services.alerts import clear_alert, list_alerts
 from pacewise.services.clinician import patients_by_urgency
-from pacewise.services.inputs import SessionInput
+from pacewise.services.inputs import AcupunctureInput, SessionInput
 from pacewise.services.my_data import delete_my_account, export_my_data
+from pacewise.services.patient_records import (
+    log_acupuncture,
+    report_flare,
+    submit_questionnaire,
+)
 from pacewise.services.plans import plan_for
 from pacewise.web.api.dependencies import CurrentCaller, Uow
 from pacewise.web.api.schemas import (
     AlertOut,
+    CardOut,
     ClearIn,
+    Created,
     DailyPainIn,
+    FlareIn,
+    FlareOut,
     InviteAcceptIn,
     Me,
     NewPatientIn,
@@ -28,6 +38,8 @@ from pacewise.web.api.schemas import (
     PatientListed,
     PlannedOut,
     PlanOut,
+    QuestionnaireIn,
+    ScoreOut,
     SessionLogged,
     TriageOut,
     WeekOut,
@@ -151,3 +163,47 @@ def post_new_patient(body: NewPatientIn, caller: CurrentCaller, uow: Uow) -> New
 def post_accept_invite(token: str, body: InviteAcceptIn, uow: Uow) -> None:
     """Set my password with the invite link; the link then stops working."""
     accept_invite(uow, token, body.password)
+
+
+@router.post("/patients/{patient_id}/flares", status_code=status.HTTP_201_CREATED, tags=["patient"])
+def post_flare(patient_id: int, body: FlareIn, caller: CurrentCaller, uow: Uow) -> FlareOut:
+    """Report a flare; the answer says what happens to next week's plan."""
+    _not_ahead(body.date, "date")
+    logged = report_flare(uow, caller, patient_id, body.date, body.severe, body.note)
+    return FlareOut(id=logged.id, next_week=logged.next_week_reason)
+
+
+@router.post(
+    "/patients/{patient_id}/acupuncture", status_code=status.HTTP_201_CREATED, tags=["patient"]
+)
+def post_acupuncture(
+    patient_id: int, body: AcupunctureInput, caller: CurrentCaller, uow: Uow
+) -> Created:
+    _not_ahead(body.date, "date")
+    visit = log_acupuncture(
+        uow, caller, patient_id, body.date, body.pain_before, body.pain_after, body.notes
+    )
+    return Created(id=visit)
+
+
+@router.post(
+    "/patients/{patient_id}/questionnaires/{instrument}",
+    status_code=status.HTTP_201_CREATED,
+    tags=["patient"],
+)
+def post_questionnaire(
+    patient_id: int, instrument: str, body: QuestionnaireIn, caller: CurrentCaller, uow: Uow
+) -> ScoreOut:
+    """Submit PEG, PSFS, TSK11 or PGIC answers; returns the score (MEASURES.md)."""
+    _not_ahead(body.date, "date")
+    score = submit_questionnaire(uow, caller, patient_id, instrument, body.date, body.answers)
+    return ScoreOut(instrument=instrument, score=score)
+
+
+@router.get("/cards", tags=["education"])
+def get_cards() -> list[CardOut]:
+    """Every education card, in the order they are listed to a patient."""
+    return [
+        CardOut(id=c.id, title=c.title, summary=c.summary, body=c.body, source=c.source)
+        for c in all_cards()
+    ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
@@ -158,3 +159,36 @@ class NewPatientOut(Out):
 
 class InviteAcceptIn(StrictModel):
     password: str
+
+
+class FlareIn(StrictModel):
+    date: IsoDate
+    severe: bool = False
+    note: str = ""
+
+
+class FlareOut(Out):
+    id: int
+    next_week: str
+
+
+class Created(Out):
+    id: int
+
+
+class QuestionnaireIn(StrictModel):
+    date: IsoDate
+    answers: dict[str, Any]
+
+
+class ScoreOut(Out):
+    instrument: str
+    score: float
+
+
+class CardOut(Out):
+    id: str
+    title: str
+    summary: str
+    body: str
+    source: str

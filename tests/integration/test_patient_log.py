@@ -1,0 +1,72 @@
+"""Flares, acupuncture visits, questionnaires and cards through the API (issue 4)."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine
+
+from pacewise.adapters.db.unit_of_work import UnitOfWork
+from tests.integration.conftest import Clinic
+
+
+def test_reporting_a_flare_says_next_week_steps_back(clinic: Clinic) -> None:
+    answer = clinic.client.post(
+        f"/api/v1/patients/{clinic.patient}/flares",
+        json={"date": "2026-01-14", "severe": True, "note": "bad back after gardening"},
+        headers=clinic.as_("pat"),
+    )
+    assert answer.status_code == 201, answer.text
+    assert answer.json()["next_week"].startswith("Stepped back to")
+    assert "14 Jan" in answer.json()["next_week"]
+
+
+def test_an_acupuncture_visit_marks_the_window_in_the_plan(clinic: Clinic) -> None:
+    base = f"/api/v1/patients/{clinic.patient}"
+    made = clinic.client.post(
+        f"{base}/acupuncture",
+        json={"date": "2026-01-05", "pain_before": 7, "pain_after": 4},
+        headers=clinic.as_("pat"),
+    )
+    assert made.status_code == 201, made.text
+    plan = clinic.client.get(f"{base}/plan?date=2026-01-07", headers=clinic.as_("pat")).json()
+    assert plan["in_acupuncture_window"] is True
+    assert plan["today"][0]["in_acupuncture_window"] is True
+
+
+def test_questionnaires_are_scored_and_kept(clinic: Clinic, engine: Engine) -> None:
+    base = f"/api/v1/patients/{clinic.patient}/questionnaires"
+    peg = clinic.client.post(
+        f"{base}/PEG",
+        json={"date": "2026-01-05", "answers": {"pain": 6, "enjoyment": 5, "activity": 4}},
+        headers=clinic.as_("pat"),
+    )
+    assert peg.status_code == 201, peg.text
+    assert peg.json()["score"] == 5.0
+    tsk = clinic.client.post(
+        f"{base}/TSK11",
+        json={"date": "2026-01-05", "answers": {"items": [3] * 11}},
+        headers=clinic.as_("pat"),
+    )
+    assert tsk.json()["score"] == 33
+    bad = clinic.client.post(
+        f"{base}/PEG",
+        json={"date": "2026-01-05", "answers": {"pain": 11, "enjoyment": 5, "activity": 4}},
+        headers=clinic.as_("pat"),
+    )
+    assert bad.status_code == 422
+    assert bad.json()["detail"][0]["field"] == "peg.pain"
+    missing = clinic.client.post(
+        f"{base}/PGIC", json={"date": "2026-01-05", "answers": {}}, headers=clinic.as_("pat")
+    )
+    assert missing.json()["detail"] == [{"field": "answers.rating", "message": "is required"}]
+    unknown = clinic.client.post(
+        f"{base}/ODI", json={"date": "2026-01-05", "answers": {}}, headers=clinic.as_("pat")
+    )
+    assert unknown.json()["detail"][0]["field"] == "instrument"
+    with UnitOfWork(engine) as uow:
+        assert uow.questionnaires.last_answered(clinic.patient, "PEG") is not None
+
+
+def test_every_education_card_is_served(clinic: Clinic) -> None:
+    cards = clinic.client.get("/api/v1/cards").json()
+    assert {"hurt_not_harm", "pacing", "see_physician"} <= {card["id"] for card in cards}
+    assert all(card["body"] and card["source"] for card in cards)
