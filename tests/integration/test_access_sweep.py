@@ -65,6 +65,7 @@ def test_every_patient_route_refuses_outsiders_and_anonymous_callers(
         path.replace("{patient_id}", str(clinic.patient))
         .replace("{alert_id}", "1")
         .replace("{instrument}", "PEG")
+        .replace("{session_id}", "1")
     )
     for who, expected in OUTSIDERS.items():
         answer = clinic.client.request(method, url, json=body, headers=clinic.as_(who))

@@ -70,3 +70,26 @@ def test_every_education_card_is_served(clinic: Clinic) -> None:
     cards = clinic.client.get("/api/v1/cards").json()
     assert {"hurt_not_harm", "pacing", "see_physician"} <= {card["id"] for card in cards}
     assert all(card["body"] and card["source"] for card in cards)
+
+
+def test_sessions_come_newest_first_a_page_at_a_time_and_can_be_deleted(clinic: Clinic) -> None:
+    base = f"/api/v1/patients/{clinic.patient}/sessions"
+    for day in range(5, 10):
+        clinic.client.post(
+            base,
+            json={"date": f"2026-01-{day:02d}", "minutes": day, "checkin": ["tired_muscles"]},
+            headers=clinic.as_("pat"),
+        )
+    first = clinic.client.get(f"{base}?limit=2", headers=clinic.as_("pat")).json()
+    assert first["total"] == 5
+    assert [item["date"] for item in first["items"]] == ["2026-01-09", "2026-01-08"]
+    assert first["items"][0]["level"] == "CONTINUE"
+    rest = clinic.client.get(f"{base}?limit=2&offset=4", headers=clinic.as_("doc")).json()
+    assert [item["minutes"] for item in rest["items"]] == [5]
+    assert clinic.client.get(f"{base}?limit=500", headers=clinic.as_("pat")).status_code == 422
+    gone = first["items"][0]["id"]
+    assert clinic.client.delete(f"{base}/{gone}", headers=clinic.as_("pat")).status_code == 204
+    assert clinic.client.delete(f"{base}/{gone}", headers=clinic.as_("pat")).status_code == 404
+    after = clinic.client.get(base, headers=clinic.as_("pat")).json()
+    assert after["total"] == 4
+    assert gone not in [item["id"] for item in after["items"]]

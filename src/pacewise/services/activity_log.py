@@ -15,7 +15,7 @@ from pacewise.adapters.db.unit_of_work import UnitOfWork
 from pacewise.domain import TriageResult, triage
 from pacewise.domain.triage import pain_outlasted_a_day
 from pacewise.domain.wording import day_words
-from pacewise.services.access import Caller, open_patient_record
+from pacewise.services.access import Caller, NotFound, open_patient_record
 from pacewise.services.inputs import SessionInput
 from pacewise.services.records import load_history
 
@@ -111,3 +111,57 @@ def rate_daily_pain(
                 raised.append(alert.id)
         uow.commit()
         return raised
+
+
+@dataclass(frozen=True, slots=True)
+class SessionView:
+    id: int
+    date: dt.date
+    start: dt.time | None
+    minutes: float
+    kind: str
+    effort: int | None
+    pain_before: int | None
+    pain_after: int | None
+    source: str
+    checkin: tuple[str, ...]
+    level: str | None
+
+
+def list_sessions(
+    uow: UnitOfWork, caller: Caller, patient_id: int, limit: int, offset: int
+) -> tuple[list[SessionView], int]:
+    """One page of sessions, newest first, with their check-in and its level."""
+    with uow:
+        open_patient_record(uow, caller, patient_id, "sessions.viewed")
+        rows, total = uow.sessions.page(patient_id, limit, offset)
+        checkins = uow.sessions.checkins_for(patient_id)
+        views = [
+            SessionView(
+                row.id,
+                row.date,
+                row.start_time,
+                row.minutes,
+                row.kind,
+                row.effort,
+                row.pain_before,
+                row.pain_after,
+                row.source,
+                tuple(checkins[row.id].codes) if row.id in checkins else (),
+                checkins[row.id].level if row.id in checkins else None,
+            )
+            for row in rows
+        ]
+        uow.commit()
+        return views, total
+
+
+def delete_session(uow: UnitOfWork, caller: Caller, patient_id: int, session_id: int) -> None:
+    """Remove a session and its check-in; an alert it raised stays for the clinician."""
+    with uow:
+        open_patient_record(uow, caller, patient_id, "session.deleted")
+        session = uow.sessions.get(patient_id, session_id)
+        if session is None:
+            raise NotFound(session_id)
+        uow.sessions.delete(session)
+        uow.commit()

@@ -161,6 +161,24 @@ class Sessions:
             query = query.where(ActivitySession.date <= until)
         return self.db.scalars(query.order_by(ActivitySession.date, ActivitySession.id)).all()
 
+    def page(
+        self, patient_id: int, limit: int, offset: int
+    ) -> tuple[Sequence[ActivitySession], int]:
+        """Newest first, one page, and how many there are in all."""
+        total = self.db.scalar(
+            select(func.count())
+            .select_from(ActivitySession)
+            .where(ActivitySession.patient_id == patient_id)
+        )
+        rows = self.db.scalars(
+            select(ActivitySession)
+            .where(ActivitySession.patient_id == patient_id)
+            .order_by(ActivitySession.date.desc(), ActivitySession.id.desc())
+            .limit(limit)
+            .offset(offset)
+        ).all()
+        return rows, total or 0
+
     def checkins_for(self, patient_id: int) -> dict[int, CheckIn]:
         """Each session's check-in, by session id."""
         rows = self.db.scalars(select(CheckIn).where(CheckIn.patient_id == patient_id)).all()

@@ -10,7 +10,12 @@ from fastapi import APIRouter, Query, status
 from pacewise.domain import InvalidInput
 from pacewise.domain.cards import all_cards
 from pacewise.services.accounts import accept_invite, create_patient
-from pacewise.services.activity_log import log_session, rate_daily_pain
+from pacewise.services.activity_log import (
+    delete_session,
+    list_sessions,
+    log_session,
+    rate_daily_pain,
+)
 from pacewise.services.alerts import clear_alert, list_alerts
 from pacewise.services.clinician import patients_by_urgency
 from pacewise.services.inputs import AcupunctureInput, SessionInput
@@ -41,6 +46,8 @@ from pacewise.web.api.schemas import (
     QuestionnaireIn,
     ScoreOut,
     SessionLogged,
+    SessionOut,
+    SessionPage,
     TriageOut,
     WeekOut,
 )
@@ -207,3 +214,26 @@ def get_cards() -> list[CardOut]:
         CardOut(id=c.id, title=c.title, summary=c.summary, body=c.body, source=c.source)
         for c in all_cards()
     ]
+
+
+@router.get("/patients/{patient_id}/sessions", tags=["patient", "clinician"])
+def get_sessions(
+    patient_id: int,
+    caller: CurrentCaller,
+    uow: Uow,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> SessionPage:
+    """Sessions, newest first, a page at a time."""
+    views, total = list_sessions(uow, caller, patient_id, limit, offset)
+    items = [SessionOut.model_validate(view, from_attributes=True) for view in views]
+    return SessionPage(items=items, total=total, limit=limit, offset=offset)
+
+
+@router.delete(
+    "/patients/{patient_id}/sessions/{session_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    tags=["patient"],
+)
+def delete_a_session(patient_id: int, session_id: int, caller: CurrentCaller, uow: Uow) -> None:
+    delete_session(uow, caller, patient_id, session_id)

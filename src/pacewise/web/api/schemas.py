@@ -192,3 +192,24 @@ class CardOut(Out):
     summary: str
     body: str
     source: str
+
+
+class SessionOut(Out):
+    id: int
+    date: dt.date
+    start: dt.time | None
+    minutes: float
+    kind: str
+    effort: int | None
+    pain_before: int | None
+    pain_after: int | None
+    source: str
+    checkin: list[str]
+    level: str | None
+
+
+class SessionPage(Out):
+    items: list[SessionOut]
+    total: int
+    limit: int
+    offset: int
