@@ -300,6 +300,33 @@ class Invite(Base):
     used_at: Mapped[dt.datetime | None] = mapped_column()
 
 
+class WebSession(Base):
+    """A signed-in browser: kept in the database so any app process can serve it."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(128), unique=True)
+    csrf_token: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
+    expires_at: Mapped[dt.datetime] = mapped_column()
+
+
+class LoginFailure(Base):
+    """One failed sign-in, counted per account and per address to slow down guessing.
+
+    `key` is "account:<email>" or "address:<ip>"; it exists whether or not the account does.
+    """
+
+    __tablename__ = "login_failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(400), index=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utc_now)
+
+
 class ImportJob(Base):
     """One import of a patient's file and what it added (issue: importers)."""
 

@@ -1,7 +1,13 @@
-"""Typed dependencies: the unit of work and the authenticated caller."""
+"""Typed dependencies: the unit of work and the authenticated caller.
+
+A caller proves who they are with a bearer token (scripts, apps) or a session cookie (the
+browser). Cookie callers must also send the session's CSRF token on every state-changing
+request, so another site cannot make their browser act for them.
+"""
 
 from __future__ import annotations
 
+import secrets
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, status
@@ -10,6 +16,11 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pacewise.adapters.db.unit_of_work import UnitOfWork
 from pacewise.services.access import Caller
 from pacewise.services.accounts import user_for_token
+from pacewise.services.sign_in import session_caller
+
+SESSION_COOKIE = "pacewise_session"
+CSRF_HEADER = "X-CSRF-Token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 _bearer = HTTPBearer(auto_error=False)
 
@@ -22,13 +33,29 @@ Uow = Annotated[UnitOfWork, Depends(unit_of_work)]
 
 
 def current_caller(
+    request: Request,
     uow: Uow,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Caller:
-    """The user behind the bearer token; 401 without a live token."""
-    if credentials is None or credentials.scheme.lower() != "bearer":
-        raise _unauthorised()
-    user_id = user_for_token(uow, credentials.credentials)
+    """The user behind the bearer token or the session cookie; 401 without either."""
+    if credentials is not None and credentials.scheme.lower() == "bearer":
+        return _token_caller(uow, credentials.credentials)
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if cookie:
+        found = session_caller(uow, cookie)
+        if found is None:
+            raise _unauthorised()
+        caller, csrf = found
+        if request.method not in SAFE_METHODS and not secrets.compare_digest(
+            request.headers.get(CSRF_HEADER, ""), csrf
+        ):
+            raise HTTPException(status.HTTP_403_FORBIDDEN, "missing or wrong CSRF token")
+        return caller
+    raise _unauthorised()
+
+
+def _token_caller(uow: UnitOfWork, token: str) -> Caller:
+    user_id = user_for_token(uow, token)
     if user_id is None:
         raise _unauthorised()
     with uow:
@@ -41,7 +68,7 @@ def current_caller(
 def _unauthorised() -> HTTPException:
     return HTTPException(
         status.HTTP_401_UNAUTHORIZED,
-        "a valid API token is needed",
+        "sign in, or send a valid API token",
         headers={"WWW-Authenticate": "Bearer"},
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, HTTPException, Query, Request, Response, status
 
 from pacewise.domain import InvalidInput
 from pacewise.domain.cards import all_cards
@@ -26,7 +26,8 @@ from pacewise.services.patient_records import (
     submit_questionnaire,
 )
 from pacewise.services.plans import plan_for
-from pacewise.web.api.dependencies import CurrentCaller, Uow
+from pacewise.services.sign_in import ABSOLUTE_EXPIRY, SignInRefused, sign_in, sign_out
+from pacewise.web.api.dependencies import SESSION_COOKIE, CurrentCaller, Uow
 from pacewise.web.api.schemas import (
     AlertOut,
     CardOut,
@@ -48,6 +49,8 @@ from pacewise.web.api.schemas import (
     SessionLogged,
     SessionOut,
     SessionPage,
+    SignedInOut,
+    SignInIn,
     TriageOut,
     WeekOut,
 )
@@ -237,3 +240,43 @@ def get_sessions(
 )
 def delete_a_session(patient_id: int, session_id: int, caller: CurrentCaller, uow: Uow) -> None:
     delete_session(uow, caller, patient_id, session_id)
+
+
+@router.post("/session", tags=["account"])
+def post_session_sign_in(
+    body: SignInIn, request: Request, response: Response, uow: Uow
+) -> SignedInOut:
+    """Sign in with e-mail and password: sets the session cookie and returns the CSRF token to
+    send back in X-CSRF-Token on every state-changing request."""
+    address = request.client.host if request.client else ""
+    try:
+        signed = sign_in(uow, body.email, body.password, address)
+    except SignInRefused as refused:
+        headers = {"Retry-After": str(refused.retry_after)} if refused.retry_after else None
+        code = (
+            status.HTTP_429_TOO_MANY_REQUESTS
+            if refused.retry_after
+            else status.HTTP_401_UNAUTHORIZED
+        )
+        raise HTTPException(code, refused.message, headers=headers) from None
+    response.set_cookie(
+        SESSION_COOKIE,
+        signed.session_token,
+        max_age=int(ABSOLUTE_EXPIRY.total_seconds()),
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+        path="/",
+    )
+    return SignedInOut(
+        id=signed.caller.user_id, role=signed.caller.role, csrf_token=signed.csrf_token
+    )
+
+
+@router.delete("/session", status_code=status.HTTP_204_NO_CONTENT, tags=["account"])
+def delete_session_sign_out(request: Request, response: Response, uow: Uow) -> None:
+    """Sign out: the session ends on the server and the cookie is removed."""
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if cookie:
+        sign_out(uow, cookie)
+    response.delete_cookie(SESSION_COOKIE, path="/")

@@ -213,3 +213,14 @@ class SessionPage(Out):
     total: int
     limit: int
     offset: int
+
+
+class SignInIn(StrictModel):
+    email: str
+    password: str
+
+
+class SignedInOut(Out):
+    id: int
+    role: str
+    csrf_token: str

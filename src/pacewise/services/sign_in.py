@@ -1,0 +1,135 @@
+"""Signing in with e-mail and password: sessions kept in the database, CSRF tokens, and
+throttling of repeated failures (issue 4, accounts and access).
+
+Failures are counted per account and per address over a window. After a few, each further try
+must wait longer (slow down); after many, the account or address is locked for a while. The
+answer never says whether the account exists.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, select
+
+from pacewise.adapters.db.models import LoginFailure, WebSession, utc_now
+from pacewise.adapters.db.unit_of_work import UnitOfWork
+from pacewise.services.access import Caller
+from pacewise.services.accounts import normalise_email, token_hash
+from pacewise.services.passwords import verify_password
+
+IDLE_EXPIRY = dt.timedelta(minutes=30)
+ABSOLUTE_EXPIRY = dt.timedelta(hours=12)
+FAILURE_WINDOW = dt.timedelta(minutes=15)
+SLOW_DOWN_AFTER = 3
+LOCK_AFTER = 10
+WRONG = "the e-mail address or the password is not right"
+
+
+class SignInRefused(Exception):
+    """Sign-in refused; `retry_after` (seconds) is set when the caller must wait."""
+
+    def __init__(self, message: str, retry_after: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True, slots=True)
+class SignedIn:
+    session_token: str
+    csrf_token: str
+    caller: Caller
+
+
+def sign_in(
+    uow: UnitOfWork, email: str, password: str, address: str, now: dt.datetime | None = None
+) -> SignedIn:
+    moment = now or utc_now()
+    try:
+        account_key = "account:" + normalise_email(email)
+    except ValueError:
+        account_key = "account:" + email.strip().lower()[:300]
+    keys = [account_key, "address:" + address[:64]]
+    with uow:
+        db = uow.users.db
+        wait = max(_wait_seconds(uow, key, moment) for key in keys)
+        if wait > 0:
+            raise SignInRefused(
+                f"too many sign-in attempts; try again in {max(1, round(wait / 60))} min", wait
+            )
+        user = uow.users.by_email(account_key.removeprefix("account:"))
+        if user is None or not verify_password(user.password_hash, password):
+            for key in keys:
+                db.add(LoginFailure(key=key, at=moment))
+            uow.audit.record("login.failed", actor_id=user.id if user else None, address=address)
+            uow.commit()
+            raise SignInRefused(WRONG)
+        db.execute(delete(LoginFailure).where(LoginFailure.key == account_key))
+        token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+        db.add(
+            WebSession(
+                user_id=user.id,
+                token_hash=token_hash(token),
+                csrf_token=csrf,
+                created_at=moment,
+                last_seen_at=moment,
+                expires_at=moment + ABSOLUTE_EXPIRY,
+            )
+        )
+        uow.audit.record("login", actor_id=user.id, actor_role=user.role, address=address)
+        uow.commit()
+        return SignedIn(token, csrf, Caller(user.id, user.role))
+
+
+def session_caller(
+    uow: UnitOfWork, token: str, now: dt.datetime | None = None
+) -> tuple[Caller, str] | None:
+    """The caller and CSRF token of a live session (idle and absolute expiry), or None."""
+    moment = now or utc_now()
+    with uow:
+        db = uow.users.db
+        found = db.scalar(select(WebSession).where(WebSession.token_hash == token_hash(token)))
+        if found is None:
+            return None
+        if found.expires_at <= moment or found.last_seen_at + IDLE_EXPIRY <= moment:
+            db.delete(found)
+            uow.commit()
+            return None
+        user = uow.users.get(found.user_id)
+        if user is None:  # pragma: no cover - sessions cascade with their user
+            return None
+        found.last_seen_at = moment
+        csrf = found.csrf_token
+        caller = Caller(user.id, user.role)
+        uow.commit()
+        return caller, csrf
+
+
+def sign_out(uow: UnitOfWork, token: str) -> None:
+    with uow:
+        uow.users.db.execute(delete(WebSession).where(WebSession.token_hash == token_hash(token)))
+        uow.commit()
+
+
+def _wait_seconds(uow: UnitOfWork, key: str, now: dt.datetime) -> int:
+    """How long `key` must wait before its next try (0: go ahead)."""
+    db = uow.users.db
+    since = now - FAILURE_WINDOW
+    count, last = db.execute(
+        select(func.count(), func.max(LoginFailure.at)).where(
+            LoginFailure.key == key, LoginFailure.at > since
+        )
+    ).one()
+    if not count or last is None:
+        return 0
+    if last.tzinfo is None:
+        last = last.replace(tzinfo=dt.UTC)
+    if count >= LOCK_AFTER:
+        return max(0, int((last + FAILURE_WINDOW - now).total_seconds()))
+    if count >= SLOW_DOWN_AFTER:
+        delay = dt.timedelta(seconds=2 ** (count - SLOW_DOWN_AFTER + 1))
+        return max(0, int((last + delay - now).total_seconds()))
+    return 0
