@@ -256,15 +256,20 @@ SUGGESTED_KINDS: Mapping[Condition, tuple[Kind, ...]] = {
 """Kinds that suit each condition, for choosing a preferred activity (PROTOCOL.md 9)."""
 
 
-def prescription_for(condition: Condition | str, **overrides: Any) -> Prescription:
-    """The condition profile's defaults, with any setting overridden (PROTOCOL.md 9)."""
+def parse_condition(condition: Condition | str) -> Condition:
+    """A condition profile by its code; an unknown code is an error naming the known ones."""
     try:
-        profile = Condition(condition)
+        return Condition(condition)
     except ValueError:
         known = ", ".join(c.value for c in Condition)
         raise InvalidInput(
             "condition", f"unknown condition '{condition}'; known: {known}"
         ) from None
+
+
+def prescription_for(condition: Condition | str, **overrides: Any) -> Prescription:
+    """The condition profile's defaults, with any setting overridden (PROTOCOL.md 9)."""
+    profile = parse_condition(condition)
     unknown = sorted(set(overrides) - {f.name for f in dataclasses.fields(Prescription)})
     if unknown:
         raise InvalidInput(unknown[0], "is not a prescription setting")

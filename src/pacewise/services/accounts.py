@@ -20,7 +20,8 @@ from pacewise.adapters.db.models import (
     utc_now,
 )
 from pacewise.adapters.db.unit_of_work import UnitOfWork
-from pacewise.domain import Condition, InvalidInput
+from pacewise.domain import InvalidInput
+from pacewise.domain.prescription import parse_condition
 from pacewise.services.access import Caller, NotFound
 from pacewise.services.passwords import hash_password
 
@@ -137,13 +138,7 @@ def create_patient(
     if caller.role != "clinician":
         raise NotFound(caller.user_id)
     address = normalise_email(email)
-    try:
-        profile = Condition(condition)
-    except ValueError:
-        known = ", ".join(c.value for c in Condition)
-        raise InvalidInput(
-            "condition", f"unknown condition {condition!r}; valid: {known}"
-        ) from None
+    profile = parse_condition(condition)
     moment = now or utc_now()
     token = secrets.token_urlsafe(32)
     with uow:

@@ -16,7 +16,7 @@ from pacewise.services.activity_log import (
     log_session,
     rate_daily_pain,
 )
-from pacewise.services.alerts import clear_alert, list_alerts
+from pacewise.services.alerts import AlertView, clear_alert, list_alerts
 from pacewise.services.clinician import patients_by_urgency
 from pacewise.services.inputs import AcupunctureInput, SessionInput
 from pacewise.services.my_data import delete_my_account, export_my_data
@@ -29,7 +29,6 @@ from pacewise.services.plans import plan_for
 from pacewise.services.sign_in import ABSOLUTE_EXPIRY, SignInRefused, sign_in, sign_out
 from pacewise.web.api.dependencies import SESSION_COOKIE, CurrentCaller, Uow
 from pacewise.web.api.schemas import (
-    AlertOut,
     CardOut,
     ClearIn,
     Created,
@@ -47,7 +46,6 @@ from pacewise.web.api.schemas import (
     QuestionnaireIn,
     ScoreOut,
     SessionLogged,
-    SessionOut,
     SessionPage,
     SignedInOut,
     SignInIn,
@@ -125,17 +123,17 @@ def get_plan(
 
 
 @router.get("/patients/{patient_id}/alerts", tags=["patient", "clinician"])
-def get_alerts(patient_id: int, caller: CurrentCaller, uow: Uow) -> list[AlertOut]:
-    return [AlertOut.of(view) for view in list_alerts(uow, caller, patient_id)]
+def get_alerts(patient_id: int, caller: CurrentCaller, uow: Uow) -> list[AlertView]:
+    return list(list_alerts(uow, caller, patient_id))
 
 
 @router.post("/patients/{patient_id}/alerts/{alert_id}/clear", tags=["clinician"])
 def post_clear_alert(
     patient_id: int, alert_id: int, body: ClearIn, caller: CurrentCaller, uow: Uow
-) -> AlertOut:
+) -> AlertView:
     """A clinician in charge clears an alert with a note."""
     today = dt.datetime.now(dt.UTC).date()
-    return AlertOut.of(clear_alert(uow, caller, patient_id, alert_id, body.note, today))
+    return clear_alert(uow, caller, patient_id, alert_id, body.note, today)
 
 
 @router.get("/clinician/patients", tags=["clinician"])
@@ -229,8 +227,7 @@ def get_sessions(
 ) -> SessionPage:
     """Sessions, newest first, a page at a time."""
     views, total = list_sessions(uow, caller, patient_id, limit, offset)
-    items = [SessionOut.model_validate(view, from_attributes=True) for view in views]
-    return SessionPage(items=items, total=total, limit=limit, offset=offset)
+    return SessionPage(items=views, total=total, limit=limit, offset=offset)
 
 
 @router.delete(

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict
 
 from pacewise.domain import Condition, PlannedSession, PlanWeek, TriageResult
 from pacewise.domain.wording import shown_minutes
-from pacewise.services.alerts import AlertView
+from pacewise.services.activity_log import SessionView
 from pacewise.services.inputs import ConditionCode, IsoDate, Pain, StrictModel
 
 
@@ -122,20 +122,6 @@ class PlanOut(Out):
     in_acupuncture_window: bool
 
 
-class AlertOut(Out):
-    id: int
-    raised_on: dt.date
-    level: str
-    reason: str
-    cleared_on: dt.date | None
-    cleared_by: int | None
-    clear_note: str
-
-    @classmethod
-    def of(cls, view: AlertView) -> AlertOut:
-        return cls.model_validate(view, from_attributes=True)
-
-
 class PatientListed(Out):
     id: int
     email: str
@@ -194,22 +180,8 @@ class CardOut(Out):
     source: str
 
 
-class SessionOut(Out):
-    id: int
-    date: dt.date
-    start: dt.time | None
-    minutes: float
-    kind: str
-    effort: int | None
-    pain_before: int | None
-    pain_after: int | None
-    source: str
-    checkin: list[str]
-    level: str | None
-
-
 class SessionPage(Out):
-    items: list[SessionOut]
+    items: list[SessionView]
     total: int
     limit: int
     offset: int
