@@ -20,6 +20,7 @@ SAMPLE_BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("PUT", "/api/v1/patients/{patient_id}/daily-pain"): {"date": "2026-01-05", "pain": 4},
     ("POST", "/api/v1/patients/{patient_id}/alerts/{alert_id}/clear"): {"note": "seen"},
     ("POST", "/api/v1/patients/{patient_id}/flares"): {"date": "2026-01-05"},
+    ("PATCH", "/api/v1/patients/{patient_id}/sessions/{session_id}"): {"minutes": 6},
     ("POST", "/api/v1/patients/{patient_id}/acupuncture"): {"date": "2026-01-05"},
     ("POST", "/api/v1/patients/{patient_id}/questionnaires/{instrument}"): {
         "date": "2026-01-05",

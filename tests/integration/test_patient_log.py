@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import Engine
 
+from pacewise.adapters.db.models import ActivitySession
 from pacewise.adapters.db.unit_of_work import UnitOfWork
 from tests.integration.conftest import Clinic
 
@@ -93,3 +96,67 @@ def test_sessions_come_newest_first_a_page_at_a_time_and_can_be_deleted(clinic: 
     after = clinic.client.get(base, headers=clinic.as_("pat")).json()
     assert after["total"] == 4
     assert gone not in [item["id"] for item in after["items"]]
+
+
+def test_editing_a_session_triages_it_again_and_alerts_once(clinic: Clinic, engine: Engine) -> None:
+    base = f"/api/v1/patients/{clinic.patient}/sessions"
+    made = clinic.client.post(
+        base,
+        json={
+            "date": "2026-01-05",
+            "minutes": 5,
+            "pain_before": 3,
+            "pain_after": 4,
+            "checkin": ["tired_muscles"],
+        },
+        headers=clinic.as_("pat"),
+    ).json()
+    assert made["alert_id"] is None
+    url = f"{base}/{made['session_id']}"
+    longer = clinic.client.patch(url, json={"minutes": 12}, headers=clinic.as_("pat"))
+    assert longer.status_code == 200, longer.text
+    assert longer.json()["triage"]["level"] == "CONTINUE"
+    worse = clinic.client.patch(url, json={"pain_after": 7}, headers=clinic.as_("pat")).json()
+    assert worse["triage"]["level"] == "ASSESS"
+    assert worse["alert_id"] is not None
+    again = clinic.client.patch(
+        url, json={"checkin": ["new_radiation"]}, headers=clinic.as_("pat")
+    ).json()
+    assert again["alert_id"] == worse["alert_id"]
+    listed = clinic.client.get(base, headers=clinic.as_("pat")).json()["items"][0]
+    assert (listed["minutes"], listed["pain_after"], listed["checkin"]) == (
+        12,
+        7,
+        ["new_radiation"],
+    )
+    assert (
+        clinic.client.patch(url, json={"minutes": None}, headers=clinic.as_("pat")).status_code
+        == 422
+    )
+    assert clinic.client.patch(url, json={"owner": 3}, headers=clinic.as_("pat")).status_code == 422
+    with UnitOfWork(engine) as uow:
+        assert len(uow.alerts.for_patient(clinic.patient)) == 1
+
+
+def test_what_an_imported_file_recorded_is_left_to_the_file(clinic: Clinic, engine: Engine) -> None:
+    with UnitOfWork(engine) as uow:
+        imported = uow.sessions.add(
+            ActivitySession(
+                patient_id=clinic.patient,
+                date=dt.date(2026, 1, 6),
+                minutes=31.5,
+                kind="walk",
+                source="gpx",
+                source_id="track-9",
+            )
+        )
+        uow.commit()
+        session_id = imported.id
+    url = f"/api/v1/patients/{clinic.patient}/sessions/{session_id}"
+    refused = clinic.client.patch(url, json={"minutes": 40}, headers=clinic.as_("pat"))
+    assert refused.status_code == 422
+    assert refused.json()["detail"][0]["field"] == "minutes"
+    rated = clinic.client.patch(
+        url, json={"pain_before": 4, "pain_after": 4}, headers=clinic.as_("pat")
+    )
+    assert rated.status_code == 200, rated.text

@@ -9,10 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from pacewise.adapters.db.models import ActivitySession, AlertRecord, CheckIn
 from pacewise.adapters.db.unit_of_work import UnitOfWork
-from pacewise.domain import TriageResult, triage
+from pacewise.domain import InvalidInput, TriageResult, triage
 from pacewise.domain.triage import pain_outlasted_a_day
 from pacewise.domain.wording import day_words
 from pacewise.services.access import Caller, NotFound, open_patient_record
@@ -165,3 +166,56 @@ def delete_session(uow: UnitOfWork, caller: Caller, patient_id: int, session_id:
             raise NotFound(session_id)
         uow.sessions.delete(session)
         uow.commit()
+
+
+IMPORTED_FIELDS_LOCKED = frozenset({"date", "start", "minutes", "kind"})
+
+
+def edit_session(
+    uow: UnitOfWork, caller: Caller, patient_id: int, session_id: int, changes: dict[str, Any]
+) -> LoggedSession:
+    """Change a logged session and triage it again; a new warning sign raises an alert.
+
+    What an imported file recorded (day, start, minutes, kind) is left to the file, so a
+    re-import never disagrees with an edit; the patient's own ratings can always change.
+    """
+    with uow:
+        open_patient_record(uow, caller, patient_id, "session.edited")
+        session = uow.sessions.get(patient_id, session_id)
+        if session is None:
+            raise NotFound(session_id)
+        locked = sorted(IMPORTED_FIELDS_LOCKED & changes.keys())
+        if session.source != "manual" and locked:
+            raise InvalidInput(locked[0], f"comes from the imported {session.source} record")
+        for field, value in changes.items():
+            if field == "checkin":
+                continue
+            setattr(session, "start_time" if field == "start" else field, value)
+        checkins = uow.sessions.checkins_for(patient_id)
+        checkin = checkins.get(session.id)
+        codes = tuple(changes.get("checkin", checkin.codes if checkin else ()))
+        rx = load_history(uow, patient_id).prescription
+        result = triage(codes, session.pain_before, session.pain_after, rx)
+        if checkin is None:
+            checkin = uow.sessions.add_checkin(
+                CheckIn(session_id=session.id, patient_id=patient_id, level="CONTINUE", card="")
+            )
+        checkin.codes = list(codes)
+        checkin.level = result.level.value
+        checkin.reasons = list(result.reasons)
+        checkin.card = result.card
+        alert_id = next(
+            (a.id for a in uow.alerts.for_patient(patient_id) if a.session_id == session.id), None
+        )
+        if result.raises_alert and alert_id is None:
+            alert_id = uow.alerts.add(
+                AlertRecord(
+                    patient_id=patient_id,
+                    session_id=session.id,
+                    raised_on=session.date,
+                    level=result.level.value,
+                    reason=f"{'; '.join(result.reasons)} ({day_words(session.date)})",
+                )
+            ).id
+        uow.commit()
+        return LoggedSession(session.id, result, alert_id)

@@ -12,6 +12,7 @@ from pacewise.domain.cards import all_cards
 from pacewise.services.accounts import accept_invite, create_patient
 from pacewise.services.activity_log import (
     delete_session,
+    edit_session,
     list_sessions,
     log_session,
     rate_daily_pain,
@@ -45,6 +46,7 @@ from pacewise.web.api.schemas import (
     PlanOut,
     QuestionnaireIn,
     ScoreOut,
+    SessionChanges,
     SessionLogged,
     SessionPage,
     SignedInOut,
@@ -277,3 +279,26 @@ def delete_session_sign_out(request: Request, response: Response, uow: Uow) -> N
     if cookie:
         sign_out(uow, cookie)
     response.delete_cookie(SESSION_COOKIE, path="/")
+
+
+@router.patch("/patients/{patient_id}/sessions/{session_id}", tags=["patient"])
+def patch_session(
+    patient_id: int, session_id: int, body: SessionChanges, caller: CurrentCaller, uow: Uow
+) -> SessionLogged:
+    """Change a session (only the fields sent); returns the new triage result."""
+    changes = body.model_dump(exclude_unset=True)
+    if "date" in changes:
+        _not_ahead(changes["date"], "date")
+    if changes.get("minutes") is not None and changes["minutes"] > 600:
+        raise InvalidInput("minutes", f"must be at most 600, got {changes['minutes']:g}")
+    for field in ("date", "minutes", "kind"):
+        if field in changes and changes[field] is None:
+            raise InvalidInput(field, "cannot be emptied")
+    if "kind" in changes:
+        changes["kind"] = changes["kind"].value
+    if "minutes" in changes:
+        changes["minutes"] = float(changes["minutes"])
+    logged = edit_session(uow, caller, patient_id, session_id, changes)
+    return SessionLogged(
+        session_id=logged.session_id, triage=TriageOut.of(logged.triage), alert_id=logged.alert_id
+    )

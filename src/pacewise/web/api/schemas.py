@@ -10,7 +10,17 @@ from pydantic import BaseModel, ConfigDict
 from pacewise.domain import Condition, PlannedSession, PlanWeek, TriageResult
 from pacewise.domain.wording import shown_minutes
 from pacewise.services.activity_log import SessionView
-from pacewise.services.inputs import ConditionCode, IsoDate, Pain, StrictModel
+from pacewise.services.inputs import (
+    CheckinCodes,
+    ClockTime,
+    ConditionCode,
+    Effort,
+    IsoDate,
+    KindCode,
+    Minutes,
+    Pain,
+    StrictModel,
+)
 
 
 class Out(BaseModel):
@@ -196,3 +206,16 @@ class SignedInOut(Out):
     id: int
     role: str
     csrf_token: str
+
+
+class SessionChanges(StrictModel):
+    """Only the fields sent are changed; the check-in is triaged again."""
+
+    date: IsoDate | None = None
+    start: ClockTime | None = None
+    minutes: Minutes | None = None
+    kind: KindCode | None = None
+    effort: Effort | None = None
+    pain_before: Pain | None = None
+    pain_after: Pain | None = None
+    checkin: CheckinCodes | None = None
