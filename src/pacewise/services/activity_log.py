@@ -60,18 +60,7 @@ def log_session(
                 card=result.card,
             )
         )
-        alert_id = None
-        if result.raises_alert:
-            alert = uow.alerts.add(
-                AlertRecord(
-                    patient_id=patient_id,
-                    session_id=session.id,
-                    raised_on=entry.date,
-                    level=result.level.value,
-                    reason=f"{'; '.join(result.reasons)} ({day_words(entry.date)})",
-                )
-            )
-            alert_id = alert.id
+        alert_id = _raise_alert(uow, session, result) if result.raises_alert else None
         uow.commit()
         return LoggedSession(session.id, result, alert_id)
 
@@ -208,14 +197,20 @@ def edit_session(
             (a.id for a in uow.alerts.for_patient(patient_id) if a.session_id == session.id), None
         )
         if result.raises_alert and alert_id is None:
-            alert_id = uow.alerts.add(
-                AlertRecord(
-                    patient_id=patient_id,
-                    session_id=session.id,
-                    raised_on=session.date,
-                    level=result.level.value,
-                    reason=f"{'; '.join(result.reasons)} ({day_words(session.date)})",
-                )
-            ).id
+            alert_id = _raise_alert(uow, session, result)
         uow.commit()
         return LoggedSession(session.id, result, alert_id)
+
+
+def _raise_alert(uow: UnitOfWork, session: ActivitySession, result: TriageResult) -> int:
+    """The clinician's alert for a session whose check-in needs a review (PROTOCOL.md 3)."""
+    alert = uow.alerts.add(
+        AlertRecord(
+            patient_id=session.patient_id,
+            session_id=session.id,
+            raised_on=session.date,
+            level=result.level.value,
+            reason=f"{'; '.join(result.reasons)} ({day_words(session.date)})",
+        )
+    )
+    return alert.id
