@@ -85,31 +85,21 @@ def detect_flares(
 def merge_flares(
     reported: Iterable[Flare], detected: Iterable[Flare], prescription: Prescription
 ) -> list[Flare]:
-    """All flares, oldest first; a detected flare the patient also reported counts once.
+    """All flares, oldest first; an episode the patient reported in time counts once.
 
-    A report dated from the day before a detected flare began to its last high day is the same
-    episode (a report often comes as the pain rises, or after a few bad days). The episode keeps
-    the patient's report (its severity, source "reported") dated on its earliest day, so a late
-    report never moves a flare that was already found to a later week.
+    A detected flare is known on its detection day (its last required high day). A report dated
+    from the day before the episode began up to that detection day is the same episode, already
+    told by the patient: the report stands (its date and severity) and the detection is dropped.
+    A report after the detection day is its own flare on its own day: the patient says the flare
+    goes on, and a flare in a later week steps the week after it back too (PROTOCOL.md 4).
+    Nothing learnt later ever rewrites a week already decided.
     """
-    remaining = sorted(reported, key=Flare.order)
-    merged: list[Flare] = []
+    reports = sorted(reported, key=Flare.order)
+    merged = list(reports)
+    run = dt.timedelta(days=prescription.flare_consecutive_days - 1)
     for flare in detected:
-        first = flare.date - _ONE_DAY
-        last = flare.last_day or flare.date + _ONE_DAY * (prescription.flare_consecutive_days - 1)
-        same = [report for report in remaining if first <= report.date <= last]
-        if not same:
+        first, known = flare.date - _ONE_DAY, flare.date + run
+        if not any(first <= report.date <= known for report in reports):
             merged.append(flare)
-            continue
-        remaining = [report for report in remaining if report not in same]
-        merged.append(
-            Flare(
-                min(flare.date, same[0].date),
-                severe=any(report.severe for report in same),
-                source=FlareSource.REPORTED,
-                last_day=flare.last_day,
-            )
-        )
-    merged.extend(remaining)
     merged.sort(key=Flare.order)
     return merged
