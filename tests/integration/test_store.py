@@ -4,6 +4,7 @@ deletion that removes health data, and plans from stored records (issue 4, stora
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -11,12 +12,14 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.exc import IntegrityError
 
+from pacewise.adapters.db.engine import make_engine
 from pacewise.adapters.db.models import (
     ActivitySession,
     AlertRecord,
     AuditEvent,
     Base,
     CheckIn,
+    DailyPain,
     PrescriptionVersion,
     User,
 )
@@ -60,14 +63,21 @@ def test_migrations_build_the_schema_the_models_describe(engine: Engine) -> None
     assert differences == []
 
 
-def test_sqlite_runs_in_wal_mode_with_foreign_keys_and_a_busy_timeout(engine: Engine) -> None:
-    if engine.dialect.name != "sqlite":
-        assert engine.dialect.name == "postgresql"
-        return
-    with engine.connect() as connection:
+def test_foreign_keys_are_enforced(engine: Engine) -> None:
+    """SQLite leaves them off unless asked; a row pointing at no patient must be refused."""
+    with UnitOfWork(engine) as uow:
+        uow.pain.db.add(DailyPain(patient_id=999_999, date=START, pain=3))
+        with pytest.raises(IntegrityError):
+            uow.pain.db.flush()
+
+
+def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path: Path) -> None:
+    sqlite = make_engine(f"sqlite:///{tmp_path / 'fresh.sqlite3'}")
+    with sqlite.connect() as connection:
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert (connection.execute(text("PRAGMA busy_timeout")).scalar() or 0) >= 5000
+    sqlite.dispose()
 
 
 def test_logging_a_session_stores_its_checkin_triage_and_alert(engine: Engine) -> None:

@@ -38,18 +38,7 @@ class AlertView:
 def list_alerts(uow: UnitOfWork, caller: Caller, patient_id: int) -> Sequence[AlertView]:
     with uow:
         open_patient_record(uow, caller, patient_id, "alerts.viewed")
-        views = [
-            AlertView(
-                row.id,
-                row.raised_on,
-                row.level,
-                row.reason,
-                row.cleared_on,
-                row.cleared_by,
-                row.clear_note,
-            )
-            for row in uow.alerts.for_patient(patient_id)
-        ]
+        views = [AlertView.of(row) for row in uow.alerts.for_patient(patient_id)]
         uow.commit()
         return views
 
@@ -73,14 +62,6 @@ def clear_alert(
             alert.cleared_at = utc_now()
             alert.cleared_by = caller.user_id
             alert.clear_note = text
-        view = AlertView(
-            alert.id,
-            alert.raised_on,
-            alert.level,
-            alert.reason,
-            alert.cleared_on,
-            alert.cleared_by,
-            alert.clear_note,
-        )
+        view = AlertView.of(alert)
         uow.commit()
         return view

@@ -51,7 +51,6 @@ from pacewise.web.api.schemas import (
     SessionPage,
     SignedInOut,
     SignInIn,
-    TriageOut,
     WeekOut,
 )
 
@@ -89,12 +88,8 @@ def post_session(
 ) -> SessionLogged:
     """Log a session with its check-in; returns the triage result and the card to show."""
     _not_ahead(entry.date, "date")
-    if entry.minutes > 600:
-        raise InvalidInput("minutes", f"must be at most 600, got {entry.minutes:g}")
     logged = log_session(uow, caller, patient_id, entry)
-    return SessionLogged(
-        session_id=logged.session_id, triage=TriageOut.of(logged.triage), alert_id=logged.alert_id
-    )
+    return SessionLogged.of(logged)
 
 
 @router.put("/patients/{patient_id}/daily-pain", tags=["patient"])
@@ -289,8 +284,6 @@ def patch_session(
     changes = body.model_dump(exclude_unset=True)
     if "date" in changes:
         _not_ahead(changes["date"], "date")
-    if changes.get("minutes") is not None and changes["minutes"] > 600:
-        raise InvalidInput("minutes", f"must be at most 600, got {changes['minutes']:g}")
     for field in ("date", "minutes", "kind"):
         if field in changes and changes[field] is None:
             raise InvalidInput(field, "cannot be emptied")
@@ -299,6 +292,4 @@ def patch_session(
     if "minutes" in changes:
         changes["minutes"] = float(changes["minutes"])
     logged = edit_session(uow, caller, patient_id, session_id, changes)
-    return SessionLogged(
-        session_id=logged.session_id, triage=TriageOut.of(logged.triage), alert_id=logged.alert_id
-    )
+    return SessionLogged.of(logged)

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict
 
 from pacewise.domain import Condition, PlannedSession, PlanWeek, TriageResult
 from pacewise.domain.wording import shown_minutes
-from pacewise.services.activity_log import SessionView
+from pacewise.services.activity_log import LoggedSession, SessionView
 from pacewise.services.inputs import (
     CheckinCodes,
     ClockTime,
@@ -54,6 +54,14 @@ class SessionLogged(Out):
     session_id: int
     triage: TriageOut
     alert_id: int | None
+
+    @classmethod
+    def of(cls, logged: LoggedSession) -> SessionLogged:
+        return cls(
+            session_id=logged.session_id,
+            triage=TriageOut.of(logged.triage),
+            alert_id=logged.alert_id,
+        )
 
 
 class DailyPainIn(StrictModel):
