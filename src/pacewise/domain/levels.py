@@ -36,7 +36,8 @@ class Why(NamedTuple):
     """The facts a week's decision rests on; `reasons.explain` puts them into words.
 
     `previous` is last week's level, `done_minutes` what was logged in it; `alert` is the alert
-    that paused or held the week; `flares` are last week's flares when it steps back.
+    that paused or held the week; `flares` are last week's flares when it steps back;
+    `prescription_changed` is true in the first week of a new prescription.
     """
 
     decision: Decision
@@ -47,3 +48,4 @@ class Why(NamedTuple):
     quota_met: bool = True
     alert: Alert | None = None
     flares: tuple[Flare, ...] = ()
+    prescription_changed: bool = False

@@ -5,6 +5,9 @@ just ended and decides, in order of precedence: `step_back` after a flare, `paus
 is uncleared, `baseline` in phase 1, `hold` when last week missed its quota or raised an alert,
 `maintain` at the weekly target, otherwise `progress`. Same-day pain never enters: the plan is
 time-contingent. Every decision keeps the facts it rests on, put into words by `reasons`.
+
+A clinician may change the prescription: each change takes effect from the first plan week
+starting on or after its date (`PrescriptionChange`), and the weeks before it stay as planned.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from pacewise.domain.levels import Quota, Why
 from pacewise.domain.model import Alert, Decision, Flare, Kind
 from pacewise.domain.plan_week import PlanWeek
-from pacewise.domain.prescription import Prescription
+from pacewise.domain.prescription import Prescription, PrescriptionChange
 
 _EPS = 1e-9
 _WEEK = 7
@@ -58,6 +61,49 @@ def step_back_quota(rx: Prescription, before: Quota, flare_week: Quota, severe: 
     return level
 
 
+def carry_quota(before: Prescription, after: Prescription, level: Quota, week: int) -> Quota:
+    """The level a new prescription starts from in plan week `week` (PROTOCOL.md is silent).
+
+    In the new prescription's baseline weeks it is the new baseline: phase 1 is the comfortable
+    start the clinician sets. After them the patient keeps the weekly volume they reached (never
+    above the new reachable target), shaped by the new settings: the new number of sessions if
+    it changed, enough sessions to keep each within the new cap, each at least the new floor.
+    """
+    if week <= after.baseline_weeks:
+        return baseline_quota(after)
+    weekly = min(level.weekly_minutes, after.reachable_target_minutes)
+    sessions = level.sessions_per_week
+    if after.sessions_per_week != before.sessions_per_week:
+        sessions = after.sessions_per_week
+    needed = math.ceil(weekly / after.max_session_minutes - _EPS)
+    sessions = min(max(sessions, needed), after.max_sessions_per_week)
+    minutes = level.session_minutes
+    if sessions != level.sessions_per_week or weekly != level.weekly_minutes:
+        minutes = weekly / sessions
+    return Quota(min(max(minutes, after.floor_minutes), after.max_session_minutes), sessions)
+
+
+def prescriptions_by_week(
+    rx: Prescription, start: dt.date, count: int, changes: Iterable[PrescriptionChange] = ()
+) -> list[Prescription]:
+    """The prescription in force in each of `count` plan weeks.
+
+    A change applies from the first week starting on or after its date; of two changes for the
+    same week the later one given wins; a change to equal settings is no change.
+    """
+    first_weeks: dict[int, Prescription] = {}
+    for change in sorted(changes, key=lambda change: change.effective):
+        first_weeks[max(-(-(change.effective - start).days // _WEEK), 0)] = change.prescription
+    in_force: list[Prescription] = []
+    current = rx
+    for index in range(count):
+        new = first_weeks.get(index)
+        if new is not None and new != current:
+            current = new
+        in_force.append(current)
+    return in_force
+
+
 def plan_weeks(
     rx: Prescription,
     start: dt.date,
@@ -66,16 +112,19 @@ def plan_weeks(
     alerts: Sequence[Alert] = (),
     flares: Iterable[Flare] = (),
     acupuncture_window: Collection[dt.date] = frozenset(),
+    changes: Sequence[PrescriptionChange] = (),
 ) -> list[PlanWeek]:
     """Every plan week that has begun by `until`, each with its decision and the facts behind it.
 
     `daily_minutes` are each day's activity minutes (see `activity.minutes_by_day`); `alerts`
-    are triage alerts with their clearance dates; `flares` are reported and detected flares.
+    are triage alerts with their clearance dates; `flares` are reported and detected flares;
+    `changes` are the clinician's later prescriptions (`rx` is the first).
     Records dated after `until` are ignored: the plan is what it was that day.
     """
     if until < start:
         return []
     count = (until - start).days // _WEEK + 1
+    in_force = prescriptions_by_week(rx, start, count, changes)
     done = _minutes_by_week(start, until, count, daily_minutes)
     known_alerts = sorted((a for a in alerts if a.date <= until), key=Alert.order)
     first_raised = _first_by_week(start, count, known_alerts)
@@ -86,32 +135,43 @@ def plan_weeks(
         if 0 <= index < count and flare.date <= until:
             flared[index] += (flare,)
     window = frozenset(acupuncture_window)
-    kinds_by_phase_and_count: dict[tuple[int, int], tuple[Kind, ...]] = {}
+    kinds_cache: dict[tuple[int, int, int], tuple[Kind, ...]] = {}
 
     weeks: list[PlanWeek] = []
-    earlier = quota = baseline_quota(rx)
+    earlier = quota = baseline_quota(in_force[0])
     for index in range(count):
         week = index + 1
+        rx = in_force[index]
         if index == 0:
             why = Why(Decision.BASELINE, week, quota)
         else:
-            earlier, previous = quota, quota
+            asked = quota
+            before_previous = weeks[-2].why.quota if index >= 2 else baseline_quota(in_force[0])
+            if index >= 2 and in_force[index - 2] is not rx:
+                before_previous = carry_quota(in_force[index - 2], rx, before_previous, week)
+            earlier = current = asked
+            changed = in_force[index - 1] is not rx
+            if changed:
+                earlier = current = carry_quota(in_force[index - 1], rx, asked, week)
             why = _decide(
                 rx,
                 week,
-                previous,
-                weeks[-2].why.quota if index >= 2 else baseline_quota(rx),
+                asked,
+                current,
+                before_previous,
                 done[index - 1],
                 flared[index - 1],
                 first_raised[index - 1],
                 first_open[index],
             )
+            if changed:
+                why = why._replace(prescription_changed=True)
             quota = why.quota
         phase = rx.phase_of_week(week)
-        key = (phase, quota.sessions_per_week)
-        kinds = kinds_by_phase_and_count.get(key)
+        key = (id(rx), phase, quota.sessions_per_week)
+        kinds = kinds_cache.get(key)
         if kinds is None:
-            kinds = kinds_by_phase_and_count[key] = _kinds_for_week(rx, phase, key[1])
+            kinds = kinds_cache[key] = _kinds_for_week(rx, phase, quota.sessions_per_week)
         weeks.append(
             PlanWeek(
                 week,
@@ -134,6 +194,7 @@ def plan_weeks(
 def _decide(
     rx: Prescription,
     week: int,
+    asked: Quota,
     current: Quota,
     before_previous: Quota,
     done_last_week: float,
@@ -141,23 +202,25 @@ def _decide(
     last_week_alert: Alert | None,
     open_alert: Alert | None,
 ) -> Why:
-    """The first rule that applies, in the protocol's order of precedence (PROTOCOL.md 2-4)."""
+    """The first rule that applies, in the protocol's order of precedence (PROTOCOL.md 2-4).
+
+    `asked` is last week's level, against which its minutes are judged; `current` is the level
+    this week builds on (the same, unless a new prescription reshaped it).
+    """
     if last_week_flares:
         severe = any(flare.severe for flare in last_week_flares)
         level = step_back_quota(rx, before_previous, current, severe)
-        return Why(
-            Decision.STEP_BACK, week, level, current, done_last_week, flares=last_week_flares
-        )
+        return Why(Decision.STEP_BACK, week, level, asked, done_last_week, flares=last_week_flares)
     if open_alert is not None:
-        return Why(Decision.PAUSED, week, current, current, done_last_week, alert=open_alert)
+        return Why(Decision.PAUSED, week, current, asked, done_last_week, alert=open_alert)
     if week <= rx.baseline_weeks:
-        return Why(Decision.BASELINE, week, current, current, done_last_week)
-    met = done_last_week >= rx.adherence_threshold * current.weekly_minutes - _EPS
+        return Why(Decision.BASELINE, week, current, asked, done_last_week)
+    met = done_last_week >= rx.adherence_threshold * asked.weekly_minutes - _EPS
     if last_week_alert is not None or not met:
-        return Why(Decision.HOLD, week, current, current, done_last_week, met, last_week_alert)
+        return Why(Decision.HOLD, week, current, asked, done_last_week, met, last_week_alert)
     if current.weekly_minutes >= rx.reachable_target_minutes - _EPS:
-        return Why(Decision.MAINTAIN, week, current, current, done_last_week)
-    return Why(Decision.PROGRESS, week, next_quota(rx, current), current, done_last_week)
+        return Why(Decision.MAINTAIN, week, current, asked, done_last_week)
+    return Why(Decision.PROGRESS, week, next_quota(rx, current), asked, done_last_week)
 
 
 def _minutes_by_week(

@@ -12,7 +12,7 @@ import datetime as dt
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from pacewise.domain.errors import InvalidInput
 from pacewise.domain.model import Condition, Kind
@@ -95,6 +95,17 @@ class Prescription:
     def with_changes(self, **changes: Any) -> Prescription:
         """A copy with some settings changed (validated like a new one)."""
         return dataclasses.replace(self, **changes)
+
+
+class PrescriptionChange(NamedTuple):
+    """A new prescription in force from the first plan week starting on or after `effective`.
+
+    Weeks before it keep the prescription they were planned with: a change never rewrites a
+    week already decided.
+    """
+
+    effective: dt.date
+    prescription: Prescription
 
 
 def _problems(rx: Prescription) -> list[InvalidInput]:

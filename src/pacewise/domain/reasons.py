@@ -30,7 +30,12 @@ def explain(why: Why, rx: Prescription) -> str:
             reason = _maintain(why, rx)
         case Decision.PROGRESS:
             reason = _progress(why, rx)
-    return reason + _phase_news(rx, why.week)
+    changed = (
+        " Your clinician changed your prescription, so this week follows the new settings."
+        if why.prescription_changed
+        else ""
+    )
+    return reason + changed + _phase_news(rx, why.week)
 
 
 def _step_back(why: Why, rx: Prescription) -> str:

@@ -16,6 +16,7 @@ from pacewise.domain import (
     Prescription,
     Session,
 )
+from pacewise.domain.prescription import PrescriptionChange
 from pacewise.services.prescription_input import PrescriptionInput
 
 
@@ -38,9 +39,10 @@ def load_history(uow: UnitOfWork, patient_id: int) -> History:
     Alerts come from the store with their clearances (they were raised when the check-in or the
     next day's rating was saved), so the engine does not raise them again.
     """
-    version = uow.prescriptions.current(patient_id)
-    if version is None:
+    versions = uow.prescriptions.history(patient_id)
+    if not versions:
         raise NoPrescription(patient_id)
+    first = versions[0]
     checkins = uow.sessions.checkins_for(patient_id)
     sessions = tuple(
         Session(
@@ -60,8 +62,12 @@ def load_history(uow: UnitOfWork, patient_id: int) -> History:
         for row in uow.alerts.for_patient(patient_id)
     )
     return History(
-        prescription=prescription_of(version),
-        start=version.start_date,
+        prescription=prescription_of(first),
+        start=first.start_date,
+        changes=tuple(
+            PrescriptionChange(version.effective_from, prescription_of(version))
+            for version in versions[1:]
+        ),
         sessions=sessions,
         daily_pain=uow.pain.for_patient(patient_id),
         reported_flares=tuple(

@@ -106,10 +106,12 @@ class CareRelationship(Base):
 
 
 class PrescriptionVersion(Base):
-    """One version of a patient's prescription; the newest is in force, older ones are history.
+    """One version of a patient's prescription, in force from `effective_from` (a plan week's
+    first day) until the next version's; together they are the prescription's history.
 
     `settings` holds every engine setting as the API accepts it (`PrescriptionInput`), so a new
     setting needs no migration; `changed_by` and `changed_at` say who changed what and when.
+    `start_date` is the plan's first day, the same in every version.
     """
 
     __tablename__ = "prescriptions"
@@ -118,6 +120,7 @@ class PrescriptionVersion(Base):
     patient_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     condition: Mapped[str] = mapped_column(String(32))
     start_date: Mapped[dt.date] = mapped_column(Date)
+    effective_from: Mapped[dt.date] = mapped_column(Date)
     settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     changed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     changed_at: Mapped[dt.datetime] = mapped_column(default=utc_now)

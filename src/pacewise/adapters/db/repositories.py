@@ -95,17 +95,21 @@ class Care:
 
 
 class Prescriptions:
-    """A patient's prescription versions; the newest is in force."""
+    """A patient's prescription versions; the newest saved is in force from its date onward."""
 
     def __init__(self, db: DbSession) -> None:
         self.db = db
 
     def add(self, version: PrescriptionVersion) -> PrescriptionVersion:
+        """Store a version; without a date of effect it is in force from the plan's start."""
+        if getattr(version, "effective_from", None) is None:
+            version.effective_from = version.start_date
         self.db.add(version)
         self.db.flush()
         return version
 
     def current(self, patient_id: int) -> PrescriptionVersion | None:
+        """The newest version saved: in force now, or from the next plan week."""
         return self.db.scalar(
             select(PrescriptionVersion)
             .where(PrescriptionVersion.patient_id == patient_id)
