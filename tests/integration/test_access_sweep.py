@@ -22,6 +22,8 @@ SAMPLE_BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/v1/patients/{patient_id}/flares"): {"date": "2026-01-05"},
     ("PATCH", "/api/v1/patients/{patient_id}/sessions/{session_id}"): {"minutes": 6},
     ("POST", "/api/v1/patients/{patient_id}/acupuncture"): {"date": "2026-01-05"},
+    ("POST", "/api/v1/patients/{patient_id}/prescription"): {"condition": "fibromyalgia"},
+    ("POST", "/api/v1/patients/{patient_id}/prescription/preview"): {"condition": "fibromyalgia"},
     ("POST", "/api/v1/patients/{patient_id}/questionnaires/{instrument}"): {
         "date": "2026-01-05",
         "answers": {"pain": 5, "enjoyment": 5, "activity": 5},

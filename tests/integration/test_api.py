@@ -52,7 +52,10 @@ def test_an_uncleared_alert_pauses_next_week_until_the_clinician_clears_it(clini
     assert cleared.status_code == 200, cleared.text
     assert cleared.json()["clear_note"] == "Seen in clinic, swelling settled"
     alerts = clinic.client.get(f"{base}/alerts", headers=clinic.as_("pat")).json()
-    assert alerts[0]["cleared_on"] is not None
+    assert alerts["total"] == 1
+    assert alerts["items"][0]["cleared_on"] is not None
+    still_open = clinic.client.get(f"{base}/alerts?open=true", headers=clinic.as_("pat")).json()
+    assert still_open == {"items": [], "total": 0, "limit": 50, "offset": 0}
 
 
 @pytest.mark.parametrize("who", ["other", "other-doc", "admin"])

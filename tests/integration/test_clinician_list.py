@@ -30,7 +30,8 @@ def test_a_stop_alert_puts_the_patient_first_with_the_reason(
     )
     answer = clinic.client.get("/api/v1/clinician/patients", headers=clinic.as_("doc"))
     assert answer.status_code == 200, answer.text
-    listed = answer.json()
+    listed = answer.json()["items"]
+    assert answer.json()["total"] == 3
     assert [p["email"] for p in listed] == [
         "pat@example.org",
         "calm@example.org",
@@ -60,4 +61,4 @@ def test_others_see_no_clinician_list(clinic: Clinic) -> None:
         == 404
     )
     empty = clinic.client.get("/api/v1/clinician/patients", headers=clinic.as_("other-doc"))
-    assert empty.json() == []
+    assert empty.json() == {"items": [], "total": 0, "limit": 50, "offset": 0}

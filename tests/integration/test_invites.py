@@ -49,7 +49,7 @@ def test_a_clinician_creates_a_patient_who_sets_a_password_once(
         assert prescription is not None
         assert prescription.condition == "osteoarthritis"
     listed = clinic.client.get("/api/v1/clinician/patients", headers=clinic.as_("doc")).json()
-    assert "new@example.org" in [p["email"] for p in listed]
+    assert "new@example.org" in [p["email"] for p in listed["items"]]
 
 
 def test_an_expired_invite_and_an_unknown_one_get_the_same_answer(

@@ -25,6 +25,13 @@ _EPS = 1e-9
 _WEEK = 7
 
 
+def next_week_start(start: dt.date, day: dt.date) -> dt.date:
+    """The first day of the first plan week that begins after `day` (the start, before it)."""
+    if day < start:
+        return start
+    return start + dt.timedelta(days=((day - start).days // _WEEK + 1) * _WEEK)
+
+
 def baseline_quota(rx: Prescription) -> Quota:
     """Phase 1's level: the comfortable start (PROTOCOL.md 2)."""
     return Quota(rx.baseline_minutes, rx.sessions_per_week)

@@ -13,6 +13,11 @@ class NotFound(LookupError):
     """The record does not exist, or the caller may not know that it does."""
 
 
+class NotAllowed(PermissionError):
+    """The caller may see the record but not do this to it (a patient changing their own
+    prescription); the message says who can."""
+
+
 @dataclass(frozen=True, slots=True)
 class Caller:
     user_id: int

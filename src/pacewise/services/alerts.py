@@ -35,12 +35,21 @@ class AlertView:
         )
 
 
-def list_alerts(uow: UnitOfWork, caller: Caller, patient_id: int) -> Sequence[AlertView]:
+def list_alerts(
+    uow: UnitOfWork,
+    caller: Caller,
+    patient_id: int,
+    limit: int,
+    offset: int,
+    open_only: bool = False,
+) -> tuple[Sequence[AlertView], int]:
+    """One page of alerts, newest first, and how many there are in all."""
     with uow:
         open_patient_record(uow, caller, patient_id, "alerts.viewed")
-        views = [AlertView.of(row) for row in uow.alerts.for_patient(patient_id)]
+        rows, total = uow.alerts.page(patient_id, limit, offset, open_only)
+        views = [AlertView.of(row) for row in rows]
         uow.commit()
-        return views
+        return views, total
 
 
 def clear_alert(

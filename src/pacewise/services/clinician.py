@@ -23,8 +23,11 @@ class PatientInList:
     rank: tuple[int, ...]
 
 
-def patients_by_urgency(uow: UnitOfWork, caller: Caller, today: dt.date) -> list[PatientInList]:
-    """Every patient in the caller's care; reading each record is audited."""
+def patients_by_urgency(
+    uow: UnitOfWork, caller: Caller, today: dt.date, limit: int | None = None, offset: int = 0
+) -> tuple[list[PatientInList], int]:
+    """One page of the patients in the caller's care, most urgent first, and how many there
+    are in all. Every record is read to rank them, so every one is audited."""
     if caller.role != "clinician":
         raise NotFound(caller.user_id)
     listed: list[PatientInList] = []
@@ -57,4 +60,6 @@ def patients_by_urgency(uow: UnitOfWork, caller: Caller, today: dt.date) -> list
                 )
             )
         uow.commit()
-    return sorted(listed, key=lambda entry: (entry.rank, entry.id))
+    ranked = sorted(listed, key=lambda entry: (entry.rank, entry.id))
+    end = None if limit is None else offset + limit
+    return ranked[offset:end], len(ranked)

@@ -9,6 +9,7 @@ from typing import Any
 from pacewise.adapters.db.models import AcupunctureVisitRecord, FlareReport, QuestionnaireResponse
 from pacewise.adapters.db.unit_of_work import UnitOfWork
 from pacewise.domain import InvalidInput, run_protocol
+from pacewise.domain.plan import next_week_start
 from pacewise.domain.scoring import score_peg, score_pgic, score_psfs, score_tsk11
 from pacewise.services.access import Caller, open_patient_record
 from pacewise.services.records import load_history
@@ -31,8 +32,7 @@ def report_flare(
         )
         history = load_history(uow, patient_id)
         uow.commit()
-    week_after = history.start + dt.timedelta(days=((day - history.start).days // 7 + 1) * 7)
-    result = run_protocol(history, max(week_after, history.start))
+    result = run_protocol(history, next_week_start(history.start, day))
     return FlareLogged(flare.id, result.weeks[-1].reason if result.weeks else "")
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from pacewise.adapters.db.unit_of_work import UnitOfWork
 from pacewise.domain import PlannedSession, PlanWeek, ProtocolResult, run_protocol
+from pacewise.domain.summaries import WeekSummary, weekly_summaries
 from pacewise.services.access import Caller, open_patient_record
 from pacewise.services.records import load_history
 
@@ -31,3 +32,16 @@ def plan_for(uow: UnitOfWork, caller: Caller, patient_id: int, day: dt.date) -> 
     week = result.current_week
     today = tuple(p for p in week.planned if p.date == day) if week else ()
     return PlanView(day, week, today, day in result.acupuncture_window_days, result)
+
+
+def week_history(
+    uow: UnitOfWork, caller: Caller, patient_id: int, day: dt.date, limit: int, offset: int
+) -> tuple[list[WeekSummary], int]:
+    """One page of plan weeks up to `day`, newest first, each summed up; and how many in all."""
+    with uow:
+        open_patient_record(uow, caller, patient_id, "history.viewed")
+        history = load_history(uow, patient_id)
+        uow.commit()
+    summaries = weekly_summaries(history, run_protocol(history, day))
+    newest_first = summaries[::-1]
+    return newest_first[offset : offset + limit], len(summaries)

@@ -12,7 +12,7 @@ from pacewise.adapters.db.migrate import upgrade
 from pacewise.bootstrap import database_engine
 from pacewise.config import Settings
 from pacewise.domain import InvalidInput
-from pacewise.services.access import NotFound
+from pacewise.services.access import NotAllowed, NotFound
 from pacewise.services.inputs import field_path
 from pacewise.services.records import NoPrescription
 from pacewise.web.api.routes import router
@@ -38,6 +38,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.add_exception_handler(InvalidInput, _invalid_input)
     app.add_exception_handler(RequestValidationError, _invalid_request)
     app.add_exception_handler(NotFound, _not_found)
+    app.add_exception_handler(NotAllowed, _not_allowed)
     app.add_exception_handler(NoPrescription, _no_prescription)
     return app
 
@@ -64,6 +65,10 @@ async def _invalid_request(_: Request, error: Exception) -> JSONResponse:
 
 async def _not_found(_: Request, __: Exception) -> JSONResponse:
     return JSONResponse({"detail": "not found"}, status_code=status.HTTP_404_NOT_FOUND)
+
+
+async def _not_allowed(_: Request, error: Exception) -> JSONResponse:
+    return JSONResponse({"detail": str(error)}, status_code=status.HTTP_403_FORBIDDEN)
 
 
 async def _no_prescription(_: Request, __: Exception) -> JSONResponse:

@@ -293,6 +293,23 @@ class Alerts:
             .order_by(AlertRecord.raised_on, AlertRecord.id)
         ).all()
 
+    def page(
+        self, patient_id: int, limit: int, offset: int, open_only: bool = False
+    ) -> tuple[Sequence[AlertRecord], int]:
+        """Newest first, one page, and how many there are in all (uncleared only if asked)."""
+        where = [AlertRecord.patient_id == patient_id]
+        if open_only:
+            where.append(AlertRecord.cleared_on.is_(None))
+        total = self.db.scalar(select(func.count()).select_from(AlertRecord).where(*where))
+        rows = self.db.scalars(
+            select(AlertRecord)
+            .where(*where)
+            .order_by(AlertRecord.raised_on.desc(), AlertRecord.id.desc())
+            .limit(limit)
+            .offset(offset)
+        ).all()
+        return rows, total or 0
+
 
 class Audit:
     """The append-only audit log: events are added and read, never changed."""

@@ -11,6 +11,7 @@ from pacewise.domain import InvalidInput
 from pacewise.domain.cards import all_cards
 from pacewise.services.accounts import accept_invite, create_patient
 from pacewise.services.activity_log import (
+    SessionView,
     delete_session,
     edit_session,
     list_sessions,
@@ -26,7 +27,14 @@ from pacewise.services.patient_records import (
     report_flare,
     submit_questionnaire,
 )
-from pacewise.services.plans import plan_for
+from pacewise.services.plans import plan_for, week_history
+from pacewise.services.prescriptions import (
+    PrescriptionChangeInput,
+    PrescriptionVersionView,
+    change_prescription,
+    prescription_history,
+    preview_prescription,
+)
 from pacewise.services.sign_in import ABSOLUTE_EXPIRY, SignInRefused, sign_in, sign_out
 from pacewise.web.api.dependencies import SESSION_COOKIE, CurrentCaller, Uow
 from pacewise.web.api.schemas import (
@@ -40,26 +48,37 @@ from pacewise.web.api.schemas import (
     Me,
     NewPatientIn,
     NewPatientOut,
+    Page,
     PainRated,
     PatientListed,
     PlannedOut,
     PlanOut,
+    PrescriptionPreviewOut,
+    PrescriptionSavedOut,
     QuestionnaireIn,
     ScoreOut,
     SessionChanges,
     SessionLogged,
-    SessionPage,
     SignedInOut,
     SignInIn,
     WeekOut,
+    WeekSummaryOut,
 )
 
 router = APIRouter()
 
+Limit = Annotated[int, Query(ge=1, le=200, description="how many items a page holds")]
+Offset = Annotated[int, Query(ge=0, description="how many items to skip")]
+
+
+def _today() -> dt.date:
+    """Today in UTC: the day the API's records and plans are read on."""
+    return dt.datetime.now(dt.UTC).date()
+
 
 def _not_ahead(day: dt.date, field: str) -> None:
     """Records may be dated up to a day ahead (time zones), never further (issue 4)."""
-    if day > dt.datetime.now(dt.UTC).date() + dt.timedelta(days=1):
+    if day > _today() + dt.timedelta(days=1):
         raise InvalidInput(field, f"must not be more than a day ahead, got {day.isoformat()}")
 
 
@@ -116,7 +135,7 @@ def get_plan(
     day: Annotated[dt.date | None, Query(alias="date")] = None,
 ) -> PlanOut:
     """The plan on a day (default today, UTC): this week's quota and reason, today's sessions."""
-    view = plan_for(uow, caller, patient_id, day or dt.datetime.now(dt.UTC).date())
+    view = plan_for(uow, caller, patient_id, day or _today())
     return PlanOut(
         day=view.day,
         week=WeekOut.of(view.week) if view.week else None,
@@ -125,9 +144,67 @@ def get_plan(
     )
 
 
+@router.get("/patients/{patient_id}/weeks", tags=["patient", "clinician"])
+def get_weeks(
+    patient_id: int,
+    caller: CurrentCaller,
+    uow: Uow,
+    limit: Limit = 12,
+    offset: Offset = 0,
+    day: Annotated[dt.date | None, Query(alias="date")] = None,
+) -> Page[WeekSummaryOut]:
+    """The plan weeks up to a day (default today), newest first: planned and done minutes,
+    pain, flares, alerts and visits, each week summed up in words."""
+    summaries, total = week_history(uow, caller, patient_id, day or _today(), limit, offset)
+    items = [WeekSummaryOut.of(summary) for summary in summaries]
+    return Page(items=items, total=total, limit=limit, offset=offset)
+
+
+@router.get("/patients/{patient_id}/prescription", tags=["patient", "clinician"])
+def get_prescription(
+    patient_id: int, caller: CurrentCaller, uow: Uow, limit: Limit = 50, offset: Offset = 0
+) -> Page[PrescriptionVersionView]:
+    """The prescription's versions, newest first (the first is the latest saved): every
+    setting, who changed it, when, and from which day it applies."""
+    versions = prescription_history(uow, caller, patient_id)
+    page = versions[offset : offset + limit]
+    return Page(items=page, total=len(versions), limit=limit, offset=offset)
+
+
+@router.post("/patients/{patient_id}/prescription/preview", tags=["clinician"])
+def post_prescription_preview(
+    patient_id: int, body: PrescriptionChangeInput, caller: CurrentCaller, uow: Uow
+) -> PrescriptionPreviewOut:
+    """What next week would be under these settings, beside what it is now; nothing is saved."""
+    return PrescriptionPreviewOut.of(preview_prescription(uow, caller, patient_id, body, _today()))
+
+
+@router.post(
+    "/patients/{patient_id}/prescription",
+    status_code=status.HTTP_201_CREATED,
+    tags=["clinician"],
+)
+def post_prescription(
+    patient_id: int, body: PrescriptionChangeInput, caller: CurrentCaller, uow: Uow
+) -> PrescriptionSavedOut:
+    """Save a new prescription (the clinician in charge only). It applies from the next plan
+    week, so the week under way never changes; the answer shows that week under it."""
+    version, preview = change_prescription(uow, caller, patient_id, body, _today())
+    return PrescriptionSavedOut(version=version, preview=PrescriptionPreviewOut.of(preview))
+
+
 @router.get("/patients/{patient_id}/alerts", tags=["patient", "clinician"])
-def get_alerts(patient_id: int, caller: CurrentCaller, uow: Uow) -> list[AlertView]:
-    return list(list_alerts(uow, caller, patient_id))
+def get_alerts(
+    patient_id: int,
+    caller: CurrentCaller,
+    uow: Uow,
+    limit: Limit = 50,
+    offset: Offset = 0,
+    open_only: Annotated[bool, Query(alias="open")] = False,
+) -> Page[AlertView]:
+    """Alerts, newest first; `open=true` lists only those not yet cleared."""
+    views, total = list_alerts(uow, caller, patient_id, limit, offset, open_only)
+    return Page(items=list(views), total=total, limit=limit, offset=offset)
 
 
 @router.post("/patients/{patient_id}/alerts/{alert_id}/clear", tags=["clinician"])
@@ -135,19 +212,21 @@ def post_clear_alert(
     patient_id: int, alert_id: int, body: ClearIn, caller: CurrentCaller, uow: Uow
 ) -> AlertView:
     """A clinician in charge clears an alert with a note."""
-    today = dt.datetime.now(dt.UTC).date()
-    return clear_alert(uow, caller, patient_id, alert_id, body.note, today)
+    return clear_alert(uow, caller, patient_id, alert_id, body.note, _today())
 
 
 @router.get("/clinician/patients", tags=["clinician"])
-def get_my_patients(caller: CurrentCaller, uow: Uow) -> list[PatientListed]:
+def get_my_patients(
+    caller: CurrentCaller, uow: Uow, limit: Limit = 50, offset: Offset = 0
+) -> Page[PatientListed]:
     """The patients in my care, most urgent first (uncleared STOP, then ASSESS alerts, recent
     flares, boom and bust, low adherence, questionnaires overdue), each with its reasons."""
-    today = dt.datetime.now(dt.UTC).date()
-    return [
+    listed, total = patients_by_urgency(uow, caller, _today(), limit, offset)
+    items = [
         PatientListed(id=p.id, email=p.email, display_name=p.display_name, reasons=list(p.reasons))
-        for p in patients_by_urgency(uow, caller, today)
+        for p in listed
     ]
+    return Page(items=items, total=total, limit=limit, offset=offset)
 
 
 @router.post("/clinician/patients", status_code=status.HTTP_201_CREATED, tags=["clinician"])
@@ -225,12 +304,12 @@ def get_sessions(
     patient_id: int,
     caller: CurrentCaller,
     uow: Uow,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
-) -> SessionPage:
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> Page[SessionView]:
     """Sessions, newest first, a page at a time."""
     views, total = list_sessions(uow, caller, patient_id, limit, offset)
-    return SessionPage(items=views, total=total, limit=limit, offset=offset)
+    return Page(items=views, total=total, limit=limit, offset=offset)
 
 
 @router.delete(

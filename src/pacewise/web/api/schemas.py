@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
 from pacewise.domain import Condition, PlannedSession, PlanWeek, TriageResult
+from pacewise.domain.summaries import WeekSummary
 from pacewise.domain.wording import shown_minutes
-from pacewise.services.activity_log import LoggedSession, SessionView
+from pacewise.services.activity_log import LoggedSession
 from pacewise.services.inputs import (
     CheckinCodes,
     ClockTime,
@@ -21,10 +22,23 @@ from pacewise.services.inputs import (
     Pain,
     StrictModel,
 )
+from pacewise.services.prescriptions import PrescriptionPreview, PrescriptionVersionView
 
 
 class Out(BaseModel):
     model_config = ConfigDict(frozen=True)
+
+
+Item = TypeVar("Item")
+
+
+class Page(Out, Generic[Item]):
+    """One page of a list, and how many items there are in all."""
+
+    items: list[Item]
+    total: int
+    limit: int
+    offset: int
 
 
 class Me(Out):
@@ -198,13 +212,6 @@ class CardOut(Out):
     source: str
 
 
-class SessionPage(Out):
-    items: list[SessionView]
-    total: int
-    limit: int
-    offset: int
-
-
 class SignInIn(StrictModel):
     email: str
     password: str
@@ -227,3 +234,81 @@ class SessionChanges(StrictModel):
     pain_before: Pain | None = None
     pain_after: Pain | None = None
     checkin: CheckinCodes | None = None
+
+
+class PrescriptionPreviewOut(Out):
+    """Next week (from `effective_from`) as things stand, and under the new settings."""
+
+    effective_from: dt.date
+    next_week_now: WeekOut
+    next_week_if_saved: WeekOut
+
+    @classmethod
+    def of(cls, preview: PrescriptionPreview) -> PrescriptionPreviewOut:
+        return cls(
+            effective_from=preview.effective_from,
+            next_week_now=WeekOut.of(preview.next_week_now),
+            next_week_if_saved=WeekOut.of(preview.next_week_if_saved),
+        )
+
+
+class PrescriptionSavedOut(Out):
+    version: PrescriptionVersionView
+    preview: PrescriptionPreviewOut
+
+
+class FlareBrief(Out):
+    date: dt.date
+    severe: bool
+    source: str
+
+
+class AlertBrief(Out):
+    date: dt.date
+    level: str
+    reason: str
+    cleared_on: dt.date | None
+
+
+class WeekSummaryOut(Out):
+    """One plan week in review; `summary` says it in words."""
+
+    week: WeekOut
+    complete: bool
+    planned_minutes: float
+    done_minutes: float
+    done_share: float
+    active_days: int
+    sessions_logged: int
+    pain_average: float | None
+    pain_ratings: int
+    flares: list[FlareBrief]
+    alerts: list[AlertBrief]
+    acupuncture_visits: int
+    summary: str
+
+    @classmethod
+    def of(cls, summary: WeekSummary) -> WeekSummaryOut:
+        return cls(
+            week=WeekOut.of(summary.week),
+            complete=summary.complete,
+            planned_minutes=summary.planned_minutes,
+            done_minutes=summary.done_minutes,
+            done_share=summary.done_share,
+            active_days=summary.active_days,
+            sessions_logged=summary.sessions_logged,
+            pain_average=summary.pain_average,
+            pain_ratings=summary.pain_ratings,
+            flares=[
+                FlareBrief(date=f.date, severe=f.severe, source=f.source.value)
+                for f in summary.flares
+            ],
+            alerts=[
+                AlertBrief(
+                    date=a.date, level=a.level.value, reason=a.reason, cleared_on=a.cleared_on
+                )
+                for a in summary.alerts
+            ],
+            acupuncture_visits=summary.acupuncture_visits,
+            summary=summary.words,
+        )

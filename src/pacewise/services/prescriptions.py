@@ -1,0 +1,163 @@
+"""A patient's prescription: read its history, preview a change, save it (issue 4).
+
+A saved change is in force from the next plan week, so the week the patient is in never changes
+under them; the preview runs the engine on the same records with and without the change and
+shows what next week would be either way.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import Field
+
+from pacewise.adapters.db.models import PrescriptionVersion
+from pacewise.adapters.db.unit_of_work import UnitOfWork
+from pacewise.domain import History, PlanWeek, Prescription, run_protocol
+from pacewise.domain.plan import next_week_start
+from pacewise.domain.prescription import PrescriptionChange
+from pacewise.services.access import Caller, NotAllowed, open_patient_record
+from pacewise.services.inputs import ConditionCode, StrictModel
+from pacewise.services.prescription_input import PrescriptionInput
+from pacewise.services.records import NoPrescription, load_history, prescription_of
+
+
+class PrescriptionChangeInput(StrictModel):
+    """A whole new prescription: the condition profile and the settings that differ from it."""
+
+    condition: ConditionCode
+    settings: PrescriptionInput = PrescriptionInput()
+    note: str = Field(default="", max_length=2000)
+
+
+@dataclass(frozen=True, slots=True)
+class PrescriptionVersionView:
+    """One saved version, with every setting the engine uses (the profile's and the changes)."""
+
+    id: int
+    condition: str
+    start_date: dt.date
+    effective_from: dt.date
+    overrides: dict[str, Any]
+    settings: dict[str, Any]
+    changed_by: int | None
+    changed_at: dt.datetime
+    note: str
+
+    @classmethod
+    def of(cls, row: PrescriptionVersion) -> PrescriptionVersionView:
+        return cls(
+            id=row.id,
+            condition=row.condition,
+            start_date=row.start_date,
+            effective_from=row.effective_from,
+            overrides=dict(row.settings),
+            settings=_settings_of(prescription_of(row)),
+            changed_by=row.changed_by,
+            changed_at=row.changed_at,
+            note=row.note,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class PrescriptionPreview:
+    """Next week as things stand, and as it would be under the new settings."""
+
+    effective_from: dt.date
+    next_week_now: PlanWeek
+    next_week_if_saved: PlanWeek
+
+
+def prescription_history(
+    uow: UnitOfWork, caller: Caller, patient_id: int
+) -> list[PrescriptionVersionView]:
+    """Every version, newest first: who changed what, when, and from when it applies."""
+    with uow:
+        open_patient_record(uow, caller, patient_id, "prescription.viewed")
+        rows = uow.prescriptions.history(patient_id)
+        uow.commit()
+    if not rows:
+        raise NoPrescription(patient_id)
+    return [PrescriptionVersionView.of(row) for row in reversed(rows)]
+
+
+def preview_prescription(
+    uow: UnitOfWork,
+    caller: Caller,
+    patient_id: int,
+    change: PrescriptionChangeInput,
+    today: dt.date,
+) -> PrescriptionPreview:
+    """What the engine would plan next week if `change` were saved today (nothing is saved)."""
+    with uow:
+        open_patient_record(uow, caller, patient_id, "prescription.previewed")
+        _only_clinicians(caller)
+        new = change.settings.to_domain(change.condition, "settings")
+        history = load_history(uow, patient_id)
+        uow.commit()
+    return _preview(history, new, today)
+
+
+def change_prescription(
+    uow: UnitOfWork,
+    caller: Caller,
+    patient_id: int,
+    change: PrescriptionChangeInput,
+    today: dt.date,
+) -> tuple[PrescriptionVersionView, PrescriptionPreview]:
+    """Save a new version, in force from the next plan week; answer with it and the preview."""
+    with uow:
+        open_patient_record(uow, caller, patient_id, "prescription.changed")
+        _only_clinicians(caller)
+        new = change.settings.to_domain(change.condition, "settings")
+        history = load_history(uow, patient_id)
+        row = uow.prescriptions.add(
+            PrescriptionVersion(
+                patient_id=patient_id,
+                condition=change.condition.value,
+                start_date=history.start,
+                effective_from=next_week_start(history.start, today),
+                settings=change.settings.model_dump(mode="json", exclude_none=True),
+                changed_by=caller.user_id,
+                note=change.note.strip(),
+            )
+        )
+        view = PrescriptionVersionView.of(row)
+        uow.commit()
+    return view, _preview(history, new, today)
+
+
+def _preview(history: History, new: Prescription, today: dt.date) -> PrescriptionPreview:
+    effective = next_week_start(history.start, today)
+    now = run_protocol(history, effective).weeks[-1]
+    changed = dataclasses.replace(
+        history, changes=(*history.changes, PrescriptionChange(effective, new))
+    )
+    return PrescriptionPreview(effective, now, run_protocol(changed, effective).weeks[-1])
+
+
+def _only_clinicians(caller: Caller) -> None:
+    if caller.role != "clinician":
+        raise NotAllowed("only the patient's clinician can change the prescription")
+
+
+def _settings_of(rx: Prescription) -> dict[str, Any]:
+    """Every setting as plain JSON values (times as HH:MM, kinds and condition as codes)."""
+    values: dict[str, Any] = {}
+    for field in dataclasses.fields(rx):
+        value = getattr(rx, field.name)
+        values[field.name] = _plain(value)
+    return values
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return [_plain(item) for item in value]
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M")
+    if hasattr(value, "value"):
+        return value.value
+    return value

@@ -1,0 +1,103 @@
+"""The clinician changes a prescription through the API, with a preview of next week (issue 4)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Engine, select
+
+from pacewise.adapters.db.models import AuditEvent
+from pacewise.adapters.db.unit_of_work import UnitOfWork
+from tests.integration.conftest import CLINIC_START, Clinic
+
+FIVE_A_WEEK = {"condition": "low_back_pain", "settings": {"sessions_per_week": 5}}
+
+
+def next_week_start() -> dt.date:
+    """The first plan week of CLINIC_START's programme that begins after today (UTC)."""
+    today = dt.datetime.now(dt.UTC).date()
+    return CLINIC_START + dt.timedelta(days=((today - CLINIC_START).days // 7 + 1) * 7)
+
+
+def url(clinic: Clinic, tail: str = "") -> str:
+    return f"/api/v1/patients/{clinic.patient}/prescription{tail}"
+
+
+def test_a_preview_shows_next_week_both_ways_and_saves_nothing(clinic: Clinic) -> None:
+    answer = clinic.client.post(
+        url(clinic, "/preview"), json=FIVE_A_WEEK, headers=clinic.as_("doc")
+    )
+    assert answer.status_code == 200, answer.text
+    preview = answer.json()
+    assert preview["effective_from"] == next_week_start().isoformat()
+    assert preview["next_week_now"]["start"] == next_week_start().isoformat()
+    # Nothing was logged, so the patient is held at the baseline: 3 sessions of 5 minutes.
+    assert preview["next_week_now"]["sessions_per_week"] == 3
+    # Five sessions a week: the 15 minutes reached would be 3 a session, so the 5-min floor.
+    assert preview["next_week_if_saved"]["sessions_per_week"] == 5
+    assert preview["next_week_if_saved"]["session_minutes"] == 5.0
+    assert "changed your prescription" in preview["next_week_if_saved"]["reason"]
+    versions = clinic.client.get(url(clinic), headers=clinic.as_("doc")).json()
+    assert versions["total"] == 1
+
+
+def test_a_saved_change_applies_from_next_week_and_keeps_the_history(
+    engine: Engine, clinic: Clinic
+) -> None:
+    change = {**FIVE_A_WEEK, "note": "Walks daily now"}
+    saved = clinic.client.post(url(clinic), json=change, headers=clinic.as_("doc"))
+    assert saved.status_code == 201, saved.text
+    assert saved.json()["version"]["effective_from"] == next_week_start().isoformat()
+    assert saved.json()["preview"]["next_week_if_saved"]["sessions_per_week"] == 5
+
+    versions = clinic.client.get(url(clinic), headers=clinic.as_("pat")).json()
+    assert versions["total"] == 2
+    newest, first = versions["items"]
+    assert newest["note"] == "Walks daily now"
+    assert newest["overrides"] == {"sessions_per_week": 5}
+    assert newest["settings"]["sessions_per_week"] == 5
+    assert newest["settings"]["session_times"] == ["10:00"]
+    assert first["settings"]["sessions_per_week"] == 3
+    assert first["effective_from"] == CLINIC_START.isoformat()
+
+    plans = "/api/v1/patients/{}/plan?date={}"
+    this_week = next_week_start() - dt.timedelta(days=1)
+    now = clinic.client.get(plans.format(clinic.patient, this_week), headers=clinic.as_("pat"))
+    assert now.json()["week"]["sessions_per_week"] == 3
+    then = clinic.client.get(
+        plans.format(clinic.patient, next_week_start()), headers=clinic.as_("pat")
+    )
+    assert then.json()["week"]["sessions_per_week"] == 5
+
+    with UnitOfWork(engine) as uow:
+        actions = uow.audit.db.scalars(
+            select(AuditEvent.action).where(AuditEvent.patient_id == clinic.patient)
+        ).all()
+    assert "prescription.changed" in actions
+
+
+def test_only_the_clinician_in_charge_may_change_it(clinic: Clinic) -> None:
+    mine = clinic.client.post(url(clinic), json=FIVE_A_WEEK, headers=clinic.as_("pat"))
+    assert mine.status_code == 403
+    assert "clinician" in mine.json()["detail"]
+    for who in ("other", "other-doc", "admin"):
+        assert (
+            clinic.client.post(url(clinic), json=FIVE_A_WEEK, headers=clinic.as_(who)).status_code
+            == 404
+        )
+    assert clinic.client.get(url(clinic), headers=clinic.as_("doc")).json()["total"] == 1
+
+
+def test_settings_that_break_a_rule_name_their_field(clinic: Clinic) -> None:
+    bad = {"condition": "low_back_pain", "settings": {"max_session_minutes": 4}}
+    answer = clinic.client.post(url(clinic), json=bad, headers=clinic.as_("doc"))
+    assert answer.status_code == 422
+    assert answer.json()["detail"][0]["field"] == "settings.max_session_minutes"
+    unknown = {"condition": "low_back_pain", "settings": {"speed": 3}}
+    answer = clinic.client.post(url(clinic, "/preview"), json=unknown, headers=clinic.as_("doc"))
+    assert answer.status_code == 422
+    assert answer.json()["detail"][0]["field"] == "settings.speed"
+    owner = {**FIVE_A_WEEK, "patient_id": 1}
+    answer = clinic.client.post(url(clinic), json=owner, headers=clinic.as_("doc"))
+    assert answer.status_code == 422
+    assert clinic.client.get(url(clinic), headers=clinic.as_("doc")).json()["total"] == 1
