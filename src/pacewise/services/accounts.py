@@ -84,18 +84,27 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def create_token(uow: UnitOfWork, email: str, name: str) -> str:
-    """A new bearer token for the user; the plain token is returned once and never stored."""
+def issue_token(uow: UnitOfWork, user_id: int, name: str) -> tuple[str, ApiToken]:
+    """A new bearer token for `user_id` inside the caller's unit of work (not committed).
+
+    The plain token is returned once and never stored; the row keeps its hash.
+    """
     label = name.strip()
     if not 1 <= len(label) <= 100:
         raise InvalidInput("name", "must be 1-100 characters")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    row = uow.users.add_token(ApiToken(user_id=user_id, name=label, token_hash=token_hash(token)))
+    uow.audit.record("token.created", actor_id=user_id, detail={"name": label, "token_id": row.id})
+    return token, row
+
+
+def create_token(uow: UnitOfWork, email: str, name: str) -> str:
+    """A new bearer token for the user with this e-mail (for admins and scripts)."""
     with uow:
         user = uow.users.by_email(normalise_email(email))
         if user is None:
             raise InvalidInput("email", f"no account with the e-mail {email}")
-        uow.users.add_token(ApiToken(user_id=user.id, name=label, token_hash=token_hash(token)))
-        uow.audit.record("token.created", actor_id=user.id, detail={"name": label})
+        token, _ = issue_token(uow, user.id, name)
         uow.commit()
     return token
 

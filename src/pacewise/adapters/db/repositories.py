@@ -54,6 +54,12 @@ class Users:
         self.db.flush()
         return token
 
+    def tokens_of(self, user_id: int) -> Sequence[ApiToken]:
+        """The user's tokens, oldest first."""
+        return self.db.scalars(
+            select(ApiToken).where(ApiToken.user_id == user_id).order_by(ApiToken.id)
+        ).all()
+
     def by_token_hash(self, digest: str) -> ApiToken | None:
         return self.db.scalar(select(ApiToken).where(ApiToken.token_hash == digest))
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import secrets
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request, status
+from fastapi import Depends, HTTPException, Query, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from pacewise.adapters.db.unit_of_work import UnitOfWork
@@ -30,6 +30,10 @@ def unit_of_work(request: Request) -> UnitOfWork:
 
 
 Uow = Annotated[UnitOfWork, Depends(unit_of_work)]
+
+# Every list is paginated the same way (issue 4): `limit` items from `offset`, newest first.
+Limit = Annotated[int, Query(ge=1, le=200, description="how many items a page holds")]
+Offset = Annotated[int, Query(ge=0, description="how many items to skip")]
 
 
 def current_caller(

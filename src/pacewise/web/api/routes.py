@@ -36,7 +36,7 @@ from pacewise.services.prescriptions import (
     preview_prescription,
 )
 from pacewise.services.sign_in import ABSOLUTE_EXPIRY, SignInRefused, sign_in, sign_out
-from pacewise.web.api.dependencies import SESSION_COOKIE, CurrentCaller, Uow
+from pacewise.web.api.dependencies import SESSION_COOKIE, CurrentCaller, Limit, Offset, Uow
 from pacewise.web.api.schemas import (
     CardOut,
     ClearIn,
@@ -66,9 +66,6 @@ from pacewise.web.api.schemas import (
 )
 
 router = APIRouter()
-
-Limit = Annotated[int, Query(ge=1, le=200, description="how many items a page holds")]
-Offset = Annotated[int, Query(ge=0, description="how many items to skip")]
 
 
 def _today() -> dt.date:
