@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from pathlib import Path
 
@@ -13,7 +14,14 @@ from pacewise.adapters.db.models import ApiToken, AuditEvent, User
 from pacewise.adapters.db.unit_of_work import UnitOfWork
 from pacewise.cli import app
 from pacewise.domain import InvalidInput
-from pacewise.services.accounts import add_user, create_token, token_hash, user_for_token
+from pacewise.services.access import Caller
+from pacewise.services.accounts import (
+    TOKEN_TOUCH_EVERY,
+    add_user,
+    caller_for_token,
+    create_token,
+    token_hash,
+)
 from pacewise.services.passwords import MIN_PASSWORD_LENGTH, check_new_password, verify_password
 
 GOOD_PASSWORD = "walk every morning 10 min"
@@ -88,8 +96,29 @@ def test_a_token_is_shown_once_stored_hashed_and_finds_its_user(engine: Engine) 
         (stored,) = uow.users.db.scalars(select(ApiToken)).all()
         assert stored.token_hash == token_hash(token)
         assert token not in stored.token_hash
-    assert user_for_token(UnitOfWork(engine), token) == user.id
-    assert user_for_token(UnitOfWork(engine), token + "x") is None
+    assert caller_for_token(UnitOfWork(engine), token) == Caller(user.id, "patient")
+    assert caller_for_token(UnitOfWork(engine), token + "x") is None
+
+
+def test_a_tokens_last_use_is_written_only_when_it_has_gone_stale(engine: Engine) -> None:
+    add_user(UnitOfWork(engine), "pat@example.org", "patient")
+    token = create_token(UnitOfWork(engine), "pat@example.org", "phone")
+
+    def last_used() -> dt.datetime | None:
+        with UnitOfWork(engine) as uow:
+            found = uow.users.by_token_hash(token_hash(token))
+            assert found is not None
+            return found.last_used_at
+
+    first = dt.datetime(2026, 3, 1, 9, 0, tzinfo=dt.UTC)
+    assert caller_for_token(UnitOfWork(engine), token, first) is not None
+    assert last_used() == first
+    soon = first + TOKEN_TOUCH_EVERY - dt.timedelta(seconds=1)
+    assert caller_for_token(UnitOfWork(engine), token, soon) is not None
+    assert last_used() == first
+    later = first + TOKEN_TOUCH_EVERY
+    assert caller_for_token(UnitOfWork(engine), token, later) is not None
+    assert last_used() == later
 
 
 def test_a_revoked_token_finds_nobody(engine: Engine) -> None:
@@ -100,7 +129,7 @@ def test_a_revoked_token_finds_nobody(engine: Engine) -> None:
         assert found is not None
         found.revoked_at = found.created_at
         uow.commit()
-    assert user_for_token(UnitOfWork(engine), token) is None
+    assert caller_for_token(UnitOfWork(engine), token) is None
 
 
 def test_account_changes_are_in_the_audit_log(engine: Engine) -> None:

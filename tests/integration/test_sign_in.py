@@ -13,6 +13,7 @@ from pacewise.services.sign_in import (
     ABSOLUTE_EXPIRY,
     IDLE_EXPIRY,
     LOCK_AFTER,
+    SESSION_TOUCH_EVERY,
     SLOW_DOWN_AFTER,
     WRONG,
     SignInRefused,
@@ -134,3 +135,17 @@ def test_too_many_attempts_through_the_api_say_when_to_come_back(
     last = clinic.client.post("/api/v1/session", json=body)
     assert int(last.headers["Retry-After"]) > 0
     assert "too many sign-in attempts" in last.json()["detail"]
+
+
+def test_a_request_within_a_minute_of_the_last_one_writes_nothing(engine: Engine) -> None:
+    """Idle expiry is exact to within `SESSION_TOUCH_EVERY`, so most requests only read."""
+    with_password(engine)
+    signed = sign_in(UnitOfWork(engine), "walker@example.org", PASSWORD, "10.0.0.1", now=T0)
+    soon = T0 + SESSION_TOUCH_EVERY / 2
+    assert session_caller(UnitOfWork(engine), signed.session_token, now=soon) is not None
+    just_idle = T0 + IDLE_EXPIRY + dt.timedelta(seconds=1)
+    assert session_caller(UnitOfWork(engine), signed.session_token, now=just_idle) is None
+    again = sign_in(UnitOfWork(engine), "walker@example.org", PASSWORD, "10.0.0.1", now=T0)
+    later = T0 + SESSION_TOUCH_EVERY
+    assert session_caller(UnitOfWork(engine), again.session_token, now=later) is not None
+    assert session_caller(UnitOfWork(engine), again.session_token, now=just_idle) is not None

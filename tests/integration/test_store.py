@@ -28,6 +28,7 @@ from pacewise.domain import Decision, Level, run_protocol
 from pacewise.services.access import Caller
 from pacewise.services.activity_log import log_session, rate_daily_pain
 from pacewise.services.inputs import SessionInput
+from pacewise.services.plans import plan_for
 from pacewise.services.records import NoPrescription, load_history
 
 START = dt.date(2026, 1, 5)
@@ -138,6 +139,23 @@ def test_leaving_a_unit_of_work_without_commit_rolls_back(engine: Engine) -> Non
     with UnitOfWork(engine) as uow:
         uow.users.add(User(email="ghost@example.org", role="patient"))
     assert count(engine, User) == 0
+
+
+def test_a_reader_does_not_wait_for_a_writer_and_sees_only_committed_rows(
+    engine: Engine,
+) -> None:
+    patient = new_patient(engine)
+    caller = Caller(patient, "patient")
+    with UnitOfWork(engine) as writer:
+        writer.users.add(User(email="pending@example.org", role="patient"))
+        # On SQLite the writer holds the database's write lock until it ends; a reader that
+        # began IMMEDIATE would wait the whole busy timeout and then fail.
+        view = plan_for(UnitOfWork(engine), caller, patient, START)
+        assert view.week is not None
+        with UnitOfWork(engine).reading() as reader:
+            assert reader.users.by_email("pending@example.org") is None
+        writer.commit()
+    assert count(engine, User) == 2
 
 
 def test_source_and_source_id_are_unique_per_patient(engine: Engine) -> None:

@@ -24,6 +24,13 @@ class Caller:
     role: str
 
 
+def transaction_for(uow: UnitOfWork, caller: Caller, patient_id: int) -> UnitOfWork:
+    """The unit of work for reading `patient_id`'s record: a patient reading their own record
+    writes no audit event, so that transaction only reads (and on SQLite waits for no writer)."""
+    own = caller.role == "patient" and caller.user_id == patient_id
+    return uow.reading() if own else uow
+
+
 def open_patient_record(uow: UnitOfWork, caller: Caller, patient_id: int, action: str) -> None:
     """Allow `caller` into `patient_id`'s record or raise NotFound; audit other people's access.
 

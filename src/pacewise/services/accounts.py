@@ -109,15 +109,26 @@ def create_token(uow: UnitOfWork, email: str, name: str) -> str:
     return token
 
 
-def user_for_token(uow: UnitOfWork, token: str, now: dt.datetime | None = None) -> int | None:
-    """The id of the user a live token belongs to, or None (unknown or revoked)."""
-    with uow:
-        found = uow.users.by_token_hash(token_hash(token))
-        if found is None or found.revoked_at is not None:
-            return None
-        found.last_used_at = now or utc_now()
-        uow.commit()
-        return found.user_id
+TOKEN_TOUCH_EVERY = dt.timedelta(minutes=5)
+"""How stale a token's `last_used_at` may get: refreshing it on every request would make every
+read a write."""
+
+
+def caller_for_token(uow: UnitOfWork, token: str, now: dt.datetime | None = None) -> Caller | None:
+    """The user behind a live token (unknown or revoked: None), from one read; the token's
+    last use is written only when it is older than `TOKEN_TOUCH_EVERY`."""
+    moment = now or utc_now()
+    digest = token_hash(token)
+    with uow.reading():
+        found = uow.users.owner_of_token(digest)
+    if found is None:
+        return None
+    user_id, role, last_used = found
+    if last_used is None or last_used + TOKEN_TOUCH_EVERY <= moment:
+        with uow:
+            uow.users.touch_token(digest, moment)
+            uow.commit()
+    return Caller(user_id, role)
 
 
 INVITE_VALID_FOR = dt.timedelta(days=7)

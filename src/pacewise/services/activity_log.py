@@ -16,7 +16,7 @@ from pacewise.adapters.db.unit_of_work import UnitOfWork
 from pacewise.domain import InvalidInput, TriageResult, triage
 from pacewise.domain.triage import pain_outlasted_a_day
 from pacewise.domain.wording import day_words
-from pacewise.services.access import Caller, NotFound, open_patient_record
+from pacewise.services.access import Caller, NotFound, open_patient_record, transaction_for
 from pacewise.services.inputs import SessionInput
 from pacewise.services.records import load_history
 
@@ -122,7 +122,7 @@ def list_sessions(
     uow: UnitOfWork, caller: Caller, patient_id: int, limit: int, offset: int
 ) -> tuple[list[SessionView], int]:
     """One page of sessions, newest first, with their check-in and its level."""
-    with uow:
+    with transaction_for(uow, caller, patient_id):
         open_patient_record(uow, caller, patient_id, "sessions.viewed")
         rows, total = uow.sessions.page(patient_id, limit, offset)
         checkins = uow.sessions.checkins_for(patient_id)

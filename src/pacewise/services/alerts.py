@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pacewise.adapters.db.models import AlertRecord, utc_now
 from pacewise.adapters.db.unit_of_work import UnitOfWork
 from pacewise.domain import InvalidInput
-from pacewise.services.access import Caller, NotFound, open_patient_record
+from pacewise.services.access import Caller, NotFound, open_patient_record, transaction_for
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +44,7 @@ def list_alerts(
     open_only: bool = False,
 ) -> tuple[Sequence[AlertView], int]:
     """One page of alerts, newest first, and how many there are in all."""
-    with uow:
+    with transaction_for(uow, caller, patient_id):
         open_patient_record(uow, caller, patient_id, "alerts.viewed")
         rows, total = uow.alerts.page(patient_id, limit, offset, open_only)
         views = [AlertView.of(row) for row in rows]

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pacewise.adapters.db.unit_of_work import UnitOfWork
 from pacewise.domain import PlannedSession, PlanWeek, ProtocolResult, run_protocol
 from pacewise.domain.summaries import WeekSummary, weekly_summaries
-from pacewise.services.access import Caller, open_patient_record
+from pacewise.services.access import Caller, open_patient_record, transaction_for
 from pacewise.services.records import load_history
 
 
@@ -24,7 +24,7 @@ class PlanView:
 
 
 def plan_for(uow: UnitOfWork, caller: Caller, patient_id: int, day: dt.date) -> PlanView:
-    with uow:
+    with transaction_for(uow, caller, patient_id):
         open_patient_record(uow, caller, patient_id, "plan.viewed")
         history = load_history(uow, patient_id)
         uow.commit()
@@ -38,7 +38,7 @@ def week_history(
     uow: UnitOfWork, caller: Caller, patient_id: int, day: dt.date, limit: int, offset: int
 ) -> tuple[list[WeekSummary], int]:
     """One page of plan weeks up to `day`, newest first, each summed up; and how many in all."""
-    with uow:
+    with transaction_for(uow, caller, patient_id):
         open_patient_record(uow, caller, patient_id, "history.viewed")
         history = load_history(uow, patient_id)
         uow.commit()

@@ -19,7 +19,7 @@ from pacewise.adapters.db.unit_of_work import UnitOfWork
 from pacewise.domain import History, PlanWeek, Prescription, run_protocol
 from pacewise.domain.plan import next_week_start
 from pacewise.domain.prescription import PrescriptionChange
-from pacewise.services.access import Caller, NotAllowed, open_patient_record
+from pacewise.services.access import Caller, NotAllowed, open_patient_record, transaction_for
 from pacewise.services.inputs import ConditionCode, StrictModel
 from pacewise.services.prescription_input import PrescriptionInput
 from pacewise.services.records import NoPrescription, load_history, prescription_of
@@ -75,7 +75,7 @@ def prescription_history(
     uow: UnitOfWork, caller: Caller, patient_id: int
 ) -> list[PrescriptionVersionView]:
     """Every version, newest first: who changed what, when, and from when it applies."""
-    with uow:
+    with transaction_for(uow, caller, patient_id):
         open_patient_record(uow, caller, patient_id, "prescription.viewed")
         rows = uow.prescriptions.history(patient_id)
         uow.commit()

@@ -12,7 +12,7 @@ import datetime as dt
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 
 from pacewise.adapters.db.models import LoginFailure, WebSession, utc_now
 from pacewise.adapters.db.unit_of_work import UnitOfWork
@@ -84,28 +84,36 @@ def sign_in(
         return SignedIn(token, csrf, Caller(user.id, user.role))
 
 
+SESSION_TOUCH_EVERY = dt.timedelta(minutes=1)
+"""How stale a session's `last_seen_at` may get before it is written again; idle expiry is
+therefore exact to within a minute, and most requests only read."""
+
+
 def session_caller(
     uow: UnitOfWork, token: str, now: dt.datetime | None = None
 ) -> tuple[Caller, str] | None:
     """The caller and CSRF token of a live session (idle and absolute expiry), or None."""
     moment = now or utc_now()
-    with uow:
-        db = uow.users.db
-        found = db.scalar(select(WebSession).where(WebSession.token_hash == token_hash(token)))
-        if found is None:
-            return None
-        if found.expires_at <= moment or found.last_seen_at + IDLE_EXPIRY <= moment:
-            db.delete(found)
+    digest = token_hash(token)
+    with uow.reading():
+        found = uow.users.web_session(digest)
+    if found is None:
+        return None
+    user_id, role, csrf, last_seen, expires = found
+    if expires <= moment or last_seen + IDLE_EXPIRY <= moment:
+        with uow:
+            uow.users.db.execute(delete(WebSession).where(WebSession.token_hash == digest))
             uow.commit()
-            return None
-        user = uow.users.get(found.user_id)
-        if user is None:  # pragma: no cover - sessions cascade with their user
-            return None
-        found.last_seen_at = moment
-        csrf = found.csrf_token
-        caller = Caller(user.id, user.role)
-        uow.commit()
-        return caller, csrf
+        return None
+    if last_seen + SESSION_TOUCH_EVERY <= moment:
+        with uow:
+            uow.users.db.execute(
+                update(WebSession)
+                .where(WebSession.token_hash == digest)
+                .values(last_seen_at=moment)
+            )
+            uow.commit()
+    return Caller(user_id, role), csrf
 
 
 def sign_out(uow: UnitOfWork, token: str) -> None:

@@ -51,7 +51,7 @@ def create_my_token(uow: UnitOfWork, caller: Caller, name: str) -> NewToken:
 
 def my_tokens(uow: UnitOfWork, caller: Caller) -> list[TokenView]:
     """Every token the caller made, newest first; revoked ones say when."""
-    with uow:
+    with uow.reading():
         return [TokenView.of(row) for row in reversed(uow.users.tokens_of(caller.user_id))]
 
 

@@ -5,7 +5,9 @@ switched on (SQLite leaves them off), and a busy timeout so concurrent writers q
 failing. Each transaction begins IMMEDIATE: a use case that reads and then writes takes the write
 lock up front, because a WAL reader whose snapshot went stale cannot upgrade to a writer and
 would fail at once instead of waiting. So on SQLite, never open a second connection while a
-transaction is open: it would wait for the first. PostgreSQL URLs are routed to psycopg 3.
+transaction is open: it would wait for the first. Only a transaction opened on a connection
+marked `READ_ONLY` (see `UnitOfWork.reading`) begins DEFERRED, so readers run side by side with
+each other and with the one writer. PostgreSQL URLs are routed to psycopg 3.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+READ_ONLY = "pacewise_read_only"
+"""Execution option: this connection's transactions only read."""
 
 
 def normalise_url(url: str) -> str:
@@ -57,4 +61,5 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
 
 
 def _begin_immediate(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    reading = connection.get_execution_options().get(READ_ONLY, False)
+    connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")

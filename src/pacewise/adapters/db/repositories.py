@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session as DbSession
 
 from pacewise.adapters.db.models import (
@@ -27,6 +27,7 @@ from pacewise.adapters.db.models import (
     PrescriptionVersion,
     QuestionnaireResponse,
     User,
+    WebSession,
 )
 
 
@@ -59,6 +60,39 @@ class Users:
         return self.db.scalars(
             select(ApiToken).where(ApiToken.user_id == user_id).order_by(ApiToken.id)
         ).all()
+
+    def owner_of_token(self, digest: str) -> tuple[int, str, dt.datetime | None] | None:
+        """(user id, role, last used) of a live (unrevoked) token's owner, in one query."""
+        row = self.db.execute(
+            select(User.id, User.role, ApiToken.last_used_at)
+            .join(ApiToken, ApiToken.user_id == User.id)
+            .where(ApiToken.token_hash == digest, ApiToken.revoked_at.is_(None))
+        ).one_or_none()
+        if row is None:
+            return None
+        return row.id, row.role, row.last_used_at
+
+    def web_session(self, digest: str) -> tuple[int, str, str, dt.datetime, dt.datetime] | None:
+        """(user id, role, CSRF token, last seen, expires) of a signed-in browser session."""
+        row = self.db.execute(
+            select(
+                User.id,
+                User.role,
+                WebSession.csrf_token,
+                WebSession.last_seen_at,
+                WebSession.expires_at,
+            )
+            .join(WebSession, WebSession.user_id == User.id)
+            .where(WebSession.token_hash == digest)
+        ).one_or_none()
+        if row is None:
+            return None
+        return row.id, row.role, row.csrf_token, row.last_seen_at, row.expires_at
+
+    def touch_token(self, digest: str, moment: dt.datetime) -> None:
+        self.db.execute(
+            update(ApiToken).where(ApiToken.token_hash == digest).values(last_used_at=moment)
+        )
 
     def by_token_hash(self, digest: str) -> ApiToken | None:
         return self.db.scalar(select(ApiToken).where(ApiToken.token_hash == digest))

@@ -2,7 +2,8 @@
 
 A service opens `with uow:`, works through the repositories, and calls `uow.commit()`; leaving
 the block without committing (or with an exception) rolls everything back, so a failed use case
-leaves nothing half-written.
+leaves nothing half-written. A use case that only reads opens `with uow.reading():` instead: on
+SQLite it then does not queue behind writers (see `engine`). It must not write.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session as DbSession
 from sqlalchemy.orm import sessionmaker
 
+from pacewise.adapters.db.engine import READ_ONLY
 from pacewise.adapters.db.repositories import (
     AcupunctureVisits,
     Alerts,
@@ -41,10 +43,21 @@ class UnitOfWork:
 
     def __init__(self, engine: Engine) -> None:
         self._factory = sessionmaker(engine, expire_on_commit=False)
+        self._read_factory = sessionmaker(
+            engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False
+        )
+        self._read_only = False
         self._db: DbSession | None = None
 
+    def reading(self) -> UnitOfWork:
+        """The next `with` block only reads: `with uow.reading(): ...`."""
+        self._read_only = True
+        return self
+
     def __enter__(self) -> UnitOfWork:
-        self._db = db = self._factory()
+        factory = self._read_factory if self._read_only else self._factory
+        self._read_only = False
+        self._db = db = factory()
         self.users = Users(db)
         self.care = Care(db)
         self.prescriptions = Prescriptions(db)

@@ -15,7 +15,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from pacewise.adapters.db.unit_of_work import UnitOfWork
 from pacewise.services.access import Caller
-from pacewise.services.accounts import user_for_token
+from pacewise.services.accounts import caller_for_token
 from pacewise.services.sign_in import session_caller
 
 SESSION_COOKIE = "pacewise_session"
@@ -59,14 +59,10 @@ def current_caller(
 
 
 def _token_caller(uow: UnitOfWork, token: str) -> Caller:
-    user_id = user_for_token(uow, token)
-    if user_id is None:
+    caller = caller_for_token(uow, token)
+    if caller is None:
         raise _unauthorised()
-    with uow:
-        user = uow.users.get(user_id)
-        if user is None:
-            raise _unauthorised()
-        return Caller(user.id, user.role)
+    return caller
 
 
 def _unauthorised() -> HTTPException:
