@@ -49,6 +49,7 @@ def fill_every_table(engine: Engine, clinic: Clinic) -> None:
         uow.commit()
     create_token(UnitOfWork(engine), "pat@example.org", "second phone")
     clinic.client.get(f"/api/v1/patients/{patient}/alerts", headers=clinic.as_("doc"))
+    clinic.client.get("/api/v1/clinician/patients", headers=clinic.as_("doc"))  # its ranking
 
 
 def test_the_export_holds_every_table_of_the_patients_data(clinic: Clinic, engine: Engine) -> None:
@@ -71,9 +72,11 @@ def test_only_a_patient_exports_and_only_their_own(clinic: Clinic, engine: Engin
     fill_every_table(engine, clinic)
     assert clinic.client.get("/api/v1/me/export", headers=clinic.as_("doc")).status_code == 404
     others = clinic.client.get("/api/v1/me/export", headers=clinic.as_("other")).json()
-    assert all(
-        not others[table.name] or table.name == "care_relationships" for table in patient_tables()
-    )
+    # The other patient is in the same clinician's care and was ranked in the same list.
+    theirs = ("care_relationships", "patient_status")
+    assert all(not others[table.name] or table.name in theirs for table in patient_tables())
+    other_id = others["account"]["id"]
+    assert all(row["patient_id"] == other_id for name in theirs for row in others[name])
     assert others["account"]["email"] == "other@example.org"
 
 

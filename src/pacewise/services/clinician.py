@@ -26,40 +26,53 @@ class PatientInList:
 def patients_by_urgency(
     uow: UnitOfWork, caller: Caller, today: dt.date, limit: int | None = None, offset: int = 0
 ) -> tuple[list[PatientInList], int]:
-    """One page of the patients in the caller's care, most urgent first, and how many there
-    are in all. Every record is read to rank them, so every one is audited."""
+    """One page of the patients in the caller's care, most urgent first, and how many there are
+    in all. Each patient's ranking is replayed only when their records changed or the day did
+    (see `PatientStatus`); every patient shown on the page is audited."""
     if caller.role != "clinician":
         raise NotFound(caller.user_id)
-    listed: list[PatientInList] = []
     with uow:
-        for patient in uow.care.patients_of(caller.user_id):
+        patients = uow.care.patients_of(caller.user_id)
+        ids = [patient.id for patient in patients]
+        statuses = uow.statuses.for_patients(ids)
+        missing = [patient_id for patient_id in ids if patient_id not in statuses]
+        if missing:
+            # Committed before any replay, so a change made meanwhile bumps a row that exists.
+            uow.statuses.ensure(missing)
+            uow.commit()
+            statuses = uow.statuses.for_patients(ids)
+        listed: list[PatientInList] = []
+        for patient in patients:
+            status = statuses[patient.id]
+            if status.computed_version == status.version and status.computed_for == today:
+                rank, reasons = tuple(status.rank), tuple(status.reasons)
+            else:
+                rank, reasons = _ranking(uow, patient.id, today)
+                uow.statuses.save(patient.id, status.version, today, list(rank), list(reasons))
+            listed.append(
+                PatientInList(patient.id, patient.email, patient.display_name, reasons, rank)
+            )
+        listed.sort(key=lambda entry: (entry.rank, entry.id))
+        page = listed[offset : None if limit is None else offset + limit]
+        for entry in page:
             uow.audit.record(
                 "patient.listed",
                 actor_id=caller.user_id,
                 actor_role="clinician",
-                patient_id=patient.id,
-            )
-            try:
-                history = load_history(uow, patient.id)
-            except NoPrescription:
-                listed.append(
-                    PatientInList(
-                        patient.id,
-                        patient.email,
-                        patient.display_name,
-                        ("no prescription yet",),
-                        NO_PLAN_RANK,
-                    )
-                )
-                continue
-            last_peg = uow.questionnaires.last_answered(patient.id, "PEG")
-            seen = attention(run_protocol(history, today), last_peg, today)
-            listed.append(
-                PatientInList(
-                    patient.id, patient.email, patient.display_name, seen.reasons, seen.rank
-                )
+                patient_id=entry.id,
             )
         uow.commit()
-    ranked = sorted(listed, key=lambda entry: (entry.rank, entry.id))
-    end = None if limit is None else offset + limit
-    return ranked[offset:end], len(ranked)
+    return page, len(listed)
+
+
+def _ranking(
+    uow: UnitOfWork, patient_id: int, today: dt.date
+) -> tuple[tuple[int, ...], tuple[str, ...]]:
+    """Replay the patient's history to rank them (PROTOCOL.md through `domain.urgency`)."""
+    try:
+        history = load_history(uow, patient_id)
+    except NoPrescription:
+        return NO_PLAN_RANK, ("no prescription yet",)
+    last_peg = uow.questionnaires.last_answered(patient_id, "PEG")
+    seen = attention(run_protocol(history, today), last_peg, today)
+    return seen.rank, seen.reasons

@@ -346,3 +346,25 @@ class ImportJob(Base):
     error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
     finished_at: Mapped[dt.datetime | None] = mapped_column()
+
+
+class PatientStatus(Base):
+    """The clinician list's ranking of one patient, kept so the list needs no replay of every
+    history (issue 4: the patient list answers fast).
+
+    Every change to the patient's records bumps `version` in the same transaction (see
+    `UnitOfWork`); a ranking computed from `version` v is saved only while `version` is still v,
+    so a change committed during the computation is never hidden. It is fresh while
+    `computed_version == version` and `computed_for` is today (rankings depend on the date).
+    """
+
+    __tablename__ = "patient_status"
+
+    patient_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    version: Mapped[int] = mapped_column(default=0)
+    computed_version: Mapped[int] = mapped_column(default=-1)
+    computed_for: Mapped[dt.date | None] = mapped_column(Date)
+    rank: Mapped[list[int]] = mapped_column(JSON, default=list)
+    reasons: Mapped[list[str]] = mapped_column(JSON, default=list)

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session as DbSession
 
 from pacewise.adapters.db.models import (
@@ -24,6 +25,7 @@ from pacewise.adapters.db.models import (
     DailyPain,
     FlareReport,
     Invite,
+    PatientStatus,
     PrescriptionVersion,
     QuestionnaireResponse,
     User,
@@ -382,3 +384,51 @@ class Audit:
         return self.db.scalars(
             select(AuditEvent).where(AuditEvent.patient_id == patient_id).order_by(AuditEvent.id)
         ).all()
+
+
+class PatientStatuses:
+    """The clinician list's stored rankings (see `PatientStatus` for how they stay true)."""
+
+    def __init__(self, db: DbSession) -> None:
+        self.db = db
+
+    def for_patients(self, patient_ids: Sequence[int]) -> dict[int, PatientStatus]:
+        if not patient_ids:
+            return {}
+        rows = self.db.scalars(
+            select(PatientStatus).where(PatientStatus.patient_id.in_(patient_ids))
+        ).all()
+        return {row.patient_id: row for row in rows}
+
+    def ensure(self, patient_ids: Sequence[int]) -> None:
+        """A status row for each patient (left alone where one exists)."""
+        if not patient_ids:
+            return
+        dialect = self.db.get_bind().dialect.name
+        maker = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        rows = [
+            {"patient_id": p, "version": 0, "computed_version": -1, "rank": [], "reasons": []}
+            for p in patient_ids
+        ]
+        statement = maker(PatientStatus).values(rows)
+        self.db.execute(statement.on_conflict_do_nothing(index_elements=["patient_id"]))
+
+    def bump(self, patient_ids: Sequence[int]) -> None:
+        """Their records changed: every stored ranking of them is out of date."""
+        self.db.execute(
+            update(PatientStatus)
+            .where(PatientStatus.patient_id.in_(sorted(patient_ids)))
+            .values(version=PatientStatus.version + 1)
+        )
+
+    def save(
+        self, patient_id: int, version: int, day: dt.date, rank: list[int], reasons: list[str]
+    ) -> bool:
+        """Keep a ranking computed from `version`; False if the records changed since."""
+        result = self.db.execute(
+            update(PatientStatus)
+            .where(PatientStatus.patient_id == patient_id, PatientStatus.version == version)
+            .values(computed_version=version, computed_for=day, rank=rank, reasons=reasons)
+            .execution_options(synchronize_session=False)
+        )
+        return bool(getattr(result, "rowcount", 0))

@@ -4,17 +4,23 @@ A service opens `with uow:`, works through the repositories, and calls `uow.comm
 the block without committing (or with an exception) rolls everything back, so a failed use case
 leaves nothing half-written. A use case that only reads opens `with uow.reading():` instead: on
 SQLite it then does not queue behind writers (see `engine`). It must not write.
+
+Every row written with a `patient_id` (other than audit events and the stored rankings
+themselves) marks that patient's stored ranking out of date in the same transaction, so no use
+case can forget to (see `PatientStatus`). Bulk statements bypass this: call `changed(patient_id)`.
 """
 
 from __future__ import annotations
 
 from types import TracebackType
+from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session as DbSession
 from sqlalchemy.orm import sessionmaker
 
 from pacewise.adapters.db.engine import READ_ONLY
+from pacewise.adapters.db.models import AuditEvent, PatientStatus
 from pacewise.adapters.db.repositories import (
     AcupunctureVisits,
     Alerts,
@@ -22,11 +28,28 @@ from pacewise.adapters.db.repositories import (
     Care,
     Flares,
     PainRatings,
+    PatientStatuses,
     Prescriptions,
     Questionnaires,
     Sessions,
     Users,
 )
+
+_CHANGED = "pacewise_changed_patients"
+_NOT_RECORDS = (AuditEvent, PatientStatus)
+
+
+class RecordSession(DbSession):
+    """A database session that notes whose records its flushes change."""
+
+
+@event.listens_for(RecordSession, "before_flush")
+def _note_changed_patients(db: DbSession, _context: Any, _instances: Any) -> None:
+    changed: set[int] = db.info.setdefault(_CHANGED, set())
+    for row in (*db.new, *db.dirty, *db.deleted):
+        patient_id = getattr(row, "patient_id", None)
+        if isinstance(patient_id, int) and not isinstance(row, _NOT_RECORDS):
+            changed.add(patient_id)
 
 
 class UnitOfWork:
@@ -40,11 +63,14 @@ class UnitOfWork:
     alerts: Alerts
     questionnaires: Questionnaires
     audit: Audit
+    statuses: PatientStatuses
 
     def __init__(self, engine: Engine) -> None:
-        self._factory = sessionmaker(engine, expire_on_commit=False)
+        self._factory = sessionmaker(engine, class_=RecordSession, expire_on_commit=False)
         self._read_factory = sessionmaker(
-            engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False
+            engine.execution_options(**{READ_ONLY: True}),
+            class_=RecordSession,
+            expire_on_commit=False,
         )
         self._read_only = False
         self._db: DbSession | None = None
@@ -68,6 +94,7 @@ class UnitOfWork:
         self.alerts = Alerts(db)
         self.questionnaires = Questionnaires(db)
         self.audit = Audit(db)
+        self.statuses = PatientStatuses(db)
         return self
 
     def __exit__(
@@ -81,6 +108,16 @@ class UnitOfWork:
         self._db.close()
         self._db = None
 
+    def changed(self, patient_id: int) -> None:
+        """Note a change made by a bulk statement, which the flush hook cannot see."""
+        assert self._db is not None, "changed() belongs inside `with uow:`"
+        self._db.info.setdefault(_CHANGED, set()).add(patient_id)
+
     def commit(self) -> None:
         assert self._db is not None, "commit() belongs inside `with uow:`"
-        self._db.commit()
+        db = self._db
+        db.flush()
+        changed = db.info.pop(_CHANGED, set())
+        if changed:
+            self.statuses.bump(sorted(changed))
+        db.commit()
