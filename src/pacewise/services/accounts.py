@@ -68,6 +68,8 @@ def add_user(
             if clinician is None or clinician.role != "clinician":
                 raise InvalidInput("clinician", f"no clinician with the e-mail {clinician_email}")
         user = uow.users.add(User(email=address, role=role, password_hash=password_hash))
+        if role == "patient":
+            uow.statuses.ensure([user.id])
         if clinician is not None:
             uow.care.link(clinician.id, user.id)
         uow.audit.record(
@@ -168,6 +170,7 @@ def create_patient(
             User(email=address, role="patient", display_name=display_name.strip()[:200])
         )
         uow.care.link(caller.user_id, patient.id)
+        uow.statuses.ensure([patient.id])
         uow.prescriptions.add(
             PrescriptionVersion(
                 patient_id=patient.id,

@@ -6,10 +6,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 from pacewise.adapters.db.unit_of_work import UnitOfWork
-from pacewise.domain import PlannedSession, PlanWeek, ProtocolResult, run_protocol
+from pacewise.domain import PlannedSession, PlanWeek, ProtocolResult
 from pacewise.domain.summaries import WeekSummary, weekly_summaries
 from pacewise.services.access import Caller, open_patient_record, transaction_for
-from pacewise.services.records import load_history
+from pacewise.services.replays import replay
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,9 +26,8 @@ class PlanView:
 def plan_for(uow: UnitOfWork, caller: Caller, patient_id: int, day: dt.date) -> PlanView:
     with transaction_for(uow, caller, patient_id):
         open_patient_record(uow, caller, patient_id, "plan.viewed")
-        history = load_history(uow, patient_id)
+        _, result = replay(uow, patient_id, day)
         uow.commit()
-    result = run_protocol(history, day)
     week = result.current_week
     today = tuple(p for p in week.planned if p.date == day) if week else ()
     return PlanView(day, week, today, day in result.acupuncture_window_days, result)
@@ -40,8 +39,8 @@ def week_history(
     """One page of plan weeks up to `day`, newest first, each summed up; and how many in all."""
     with transaction_for(uow, caller, patient_id):
         open_patient_record(uow, caller, patient_id, "history.viewed")
-        history = load_history(uow, patient_id)
+        history, result = replay(uow, patient_id, day)
         uow.commit()
-    summaries = weekly_summaries(history, run_protocol(history, day))
+    summaries = weekly_summaries(history, result)
     newest_first = summaries[::-1]
     return newest_first[offset : offset + limit], len(summaries)

@@ -400,6 +400,12 @@ class PatientStatuses:
         ).all()
         return {row.patient_id: row for row in rows}
 
+    def version_of(self, patient_id: int) -> int | None:
+        """The patient's record version (None without a status row)."""
+        return self.db.scalar(
+            select(PatientStatus.version).where(PatientStatus.patient_id == patient_id)
+        )
+
     def ensure(self, patient_ids: Sequence[int]) -> None:
         """A status row for each patient (left alone where one exists)."""
         if not patient_ids:

@@ -74,6 +74,8 @@ class UnitOfWork:
         )
         self._read_only = False
         self._db: DbSession | None = None
+        self.database_key = engine.url.render_as_string(hide_password=True)
+        """Names the database, for anything kept per database in memory."""
 
     def reading(self) -> UnitOfWork:
         """The next `with` block only reads: `with uow.reading(): ...`."""

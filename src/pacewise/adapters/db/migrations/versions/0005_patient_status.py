@@ -35,6 +35,10 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("patient_id", name=op.f("pk_patient_status")),
     )
+    op.execute(
+        "INSERT INTO patient_status (patient_id, version, computed_version, rank, reasons) "
+        "SELECT id, 0, -1, '[]', '[]' FROM users WHERE role = 'patient'"
+    )
 
 
 def downgrade() -> None:
