@@ -47,7 +47,7 @@ POSTGRES_ADMIN_URL = _postgres_admin_url()
 BACKENDS = ["sqlite", "postgresql"] if POSTGRES_ADMIN_URL else ["sqlite"]
 
 
-def _psycopg_url(url: str, database: str) -> str:
+def psycopg_url(url: str, database: str) -> str:
     return (
         make_url(url)
         .set(drivername="postgresql", database=database)
@@ -55,7 +55,7 @@ def _psycopg_url(url: str, database: str) -> str:
     )
 
 
-def _admin(statement: str) -> None:
+def postgres_admin(statement: str) -> None:
     assert POSTGRES_ADMIN_URL is not None
     with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as connection:
         connection.execute(statement)
@@ -73,13 +73,13 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def postgres_template() -> Iterator[str]:
     name = f"pacewise_template_{uuid.uuid4().hex[:12]}"
-    _admin(f'CREATE DATABASE "{name}"')
+    postgres_admin(f'CREATE DATABASE "{name}"')
     assert POSTGRES_ADMIN_URL is not None
-    engine = make_engine(_psycopg_url(POSTGRES_ADMIN_URL, name))
+    engine = make_engine(psycopg_url(POSTGRES_ADMIN_URL, name))
     upgrade(engine)
     engine.dispose()
     yield name
-    _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    postgres_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(params=BACKENDS)
@@ -94,12 +94,12 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
         return
     template = request.getfixturevalue("postgres_template")
     name = f"pacewise_test_{uuid.uuid4().hex[:12]}"
-    _admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    postgres_admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
     assert POSTGRES_ADMIN_URL is not None
-    engine = make_engine(_psycopg_url(POSTGRES_ADMIN_URL, name))
+    engine = make_engine(psycopg_url(POSTGRES_ADMIN_URL, name))
     yield engine
     engine.dispose()
-    _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    postgres_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 CLINIC_START = dt.date(2026, 1, 5)
