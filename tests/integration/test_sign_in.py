@@ -51,7 +51,9 @@ def test_a_browser_signs_in_and_must_send_the_csrf_token_to_change_anything(
     wrong = clinic.client.delete("/api/v1/me", headers={"X-CSRF-Token": "guess"})
     assert wrong.status_code == 403
     assert clinic.client.get("/api/v1/me").status_code == 200  # still there
-    out = clinic.client.delete("/api/v1/session")
+    assert clinic.client.delete("/api/v1/session").status_code == 403  # no CSRF token
+    assert clinic.client.get("/api/v1/me").status_code == 200
+    out = clinic.client.delete("/api/v1/session", headers={"X-CSRF-Token": me["csrf_token"]})
     assert out.status_code == 204
     assert clinic.client.get("/api/v1/me").status_code == 401
 

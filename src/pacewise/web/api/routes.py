@@ -350,8 +350,11 @@ def post_session_sign_in(
 
 
 @router.delete("/session", status_code=status.HTTP_204_NO_CONTENT, tags=["account"])
-def delete_session_sign_out(request: Request, response: Response, uow: Uow) -> None:
-    """Sign out: the session ends on the server and the cookie is removed."""
+def delete_session_sign_out(
+    request: Request, response: Response, uow: Uow, _caller: CurrentCaller
+) -> None:
+    """Sign out: the session ends on the server and the cookie is removed. Like every change
+    made with the cookie, it needs the session's CSRF token, so no other site can sign you out."""
     cookie = request.cookies.get(SESSION_COOKIE)
     if cookie:
         sign_out(uow, cookie)
