@@ -8,6 +8,9 @@ from sqlalchemy import Engine, select
 
 from pacewise.adapters.db.models import AuditEvent
 from pacewise.adapters.db.unit_of_work import UnitOfWork
+from pacewise.services.access import Caller
+from pacewise.services.activity_log import log_session
+from pacewise.services.inputs import SessionInput
 from tests.integration.conftest import CLINIC_START, Clinic
 
 FIVE_A_WEEK = {"condition": "low_back_pain", "settings": {"sessions_per_week": 5}}
@@ -101,3 +104,23 @@ def test_settings_that_break_a_rule_name_their_field(clinic: Clinic) -> None:
     answer = clinic.client.post(url(clinic), json=owner, headers=clinic.as_("doc"))
     assert answer.status_code == 422
     assert clinic.client.get(url(clinic), headers=clinic.as_("doc")).json()["total"] == 1
+
+
+def test_a_session_is_triaged_by_the_prescription_in_force_on_its_day(
+    engine: Engine, clinic: Clinic
+) -> None:
+    """Triage's numbers follow the version in force on the session's day, not the newest."""
+    lenient = {"condition": "low_back_pain", "settings": {"assess_pain_rise_points": 5}}
+    saved = clinic.client.post(url(clinic), json=lenient, headers=clinic.as_("doc"))
+    assert saved.status_code == 201
+    patient = Caller(clinic.patient, "patient")
+
+    def level_on(day: dt.date) -> str:
+        entry = {"date": day.isoformat(), "minutes": 5, "pain_before": 3, "pain_after": 6}
+        logged = log_session(
+            UnitOfWork(engine), patient, clinic.patient, SessionInput.model_validate(entry)
+        )
+        return logged.triage.level.value
+
+    assert level_on(next_week_start() - dt.timedelta(days=1)) == "ASSESS"  # old rule: 3 points
+    assert level_on(next_week_start()) == "CONTINUE"  # new rule: 5 points

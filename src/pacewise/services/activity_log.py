@@ -18,7 +18,7 @@ from pacewise.domain.triage import pain_outlasted_a_day
 from pacewise.domain.wording import day_words
 from pacewise.services.access import Caller, NotFound, open_patient_record, transaction_for
 from pacewise.services.inputs import SessionInput
-from pacewise.services.records import load_history
+from pacewise.services.records import prescription_on
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +34,7 @@ def log_session(
     """Record one session typed in by the patient, triage its check-in, alert if needed."""
     with uow:
         open_patient_record(uow, caller, patient_id, "session.logged")
-        rx = load_history(uow, patient_id).prescription
+        rx = prescription_on(uow, patient_id, entry.date)
         result = triage(entry.checkin, entry.pain_before, entry.pain_after, rx)
         session = uow.sessions.add(
             ActivitySession(
@@ -76,13 +76,12 @@ def rate_daily_pain(
     with uow:
         open_patient_record(uow, caller, patient_id, "pain.rated")
         uow.pain.set(patient_id, day, pain)
-        rx = load_history(uow, patient_id).prescription
+        yesterday = day - dt.timedelta(days=1)
+        rx = prescription_on(uow, patient_id, yesterday)
         raised: list[int] = []
-        already = {
-            row.session_id for row in uow.alerts.for_patient(patient_id) if row.raised_on == day
-        }
-        for session in uow.sessions.for_patient(patient_id, until=day - dt.timedelta(days=1)):
-            if session.date != day - dt.timedelta(days=1) or session.id in already:
+        already = {row.session_id for row in uow.alerts.raised_on(patient_id, day)}
+        for session in uow.sessions.on_day(patient_id, yesterday):
+            if session.id in already:
                 continue
             if pain_outlasted_a_day(session.pain_before, pain, rx):
                 alert = uow.alerts.add(
@@ -125,7 +124,7 @@ def list_sessions(
     with transaction_for(uow, caller, patient_id):
         open_patient_record(uow, caller, patient_id, "sessions.viewed")
         rows, total = uow.sessions.page(patient_id, limit, offset)
-        checkins = uow.sessions.checkins_for(patient_id)
+        checkins = uow.sessions.checkins_of([row.id for row in rows])
         views = [
             SessionView(
                 row.id,
@@ -180,10 +179,9 @@ def edit_session(
             if field == "checkin":
                 continue
             setattr(session, "start_time" if field == "start" else field, value)
-        checkins = uow.sessions.checkins_for(patient_id)
-        checkin = checkins.get(session.id)
+        checkin = uow.sessions.checkins_of([session.id]).get(session.id)
         codes = tuple(changes.get("checkin", checkin.codes if checkin else ()))
-        rx = load_history(uow, patient_id).prescription
+        rx = prescription_on(uow, patient_id, session.date)
         result = triage(codes, session.pain_before, session.pain_after, rx)
         if checkin is None:
             checkin = uow.sessions.add_checkin(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from pacewise.adapters.db.models import PrescriptionVersion
 from pacewise.adapters.db.unit_of_work import UnitOfWork
 from pacewise.domain import (
@@ -16,6 +18,7 @@ from pacewise.domain import (
     Prescription,
     Session,
 )
+from pacewise.domain.plan import prescriptions_by_week
 from pacewise.domain.prescription import PrescriptionChange
 from pacewise.services.prescription_input import PrescriptionInput
 
@@ -31,6 +34,18 @@ def prescription_of(version: PrescriptionVersion) -> Prescription:
         return settings.to_domain(Condition(version.condition))
     except (ValueError, InvalidInput) as error:  # pragma: no cover - stored data was validated
         raise RuntimeError(f"stored prescription {version.id} is invalid: {error}") from error
+
+
+def prescription_on(uow: UnitOfWork, patient_id: int, day: dt.date) -> Prescription:
+    """The prescription in force on `day` (its triage numbers judge that day's records), from
+    the prescription's versions alone, without reading the rest of the history."""
+    versions = uow.prescriptions.history(patient_id)
+    if not versions:
+        raise NoPrescription(patient_id)
+    first = versions[0]
+    week = max((day - first.start_date).days // 7, 0)
+    changes = [PrescriptionChange(v.effective_from, prescription_of(v)) for v in versions[1:]]
+    return prescriptions_by_week(prescription_of(first), first.start_date, week + 1, changes)[-1]
 
 
 def load_history(uow: UnitOfWork, patient_id: int) -> History:

@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session as DbSession
 
@@ -25,6 +25,7 @@ from pacewise.adapters.db.models import (
     DailyPain,
     FlareReport,
     Invite,
+    LoginFailure,
     PatientStatus,
     PrescriptionVersion,
     QuestionnaireResponse,
@@ -64,18 +65,24 @@ class Users:
         ).all()
 
     def owner_of_token(self, digest: str) -> tuple[int, str, dt.datetime | None] | None:
-        """(user id, role, last used) of a live (unrevoked) token's owner, in one query."""
+        """(user id, role, last used) of a live (unrevoked) token's owner, in one query; a
+        deactivated account has no live token."""
         row = self.db.execute(
             select(User.id, User.role, ApiToken.last_used_at)
             .join(ApiToken, ApiToken.user_id == User.id)
-            .where(ApiToken.token_hash == digest, ApiToken.revoked_at.is_(None))
+            .where(
+                ApiToken.token_hash == digest,
+                ApiToken.revoked_at.is_(None),
+                User.deactivated_at.is_(None),
+            )
         ).one_or_none()
         if row is None:
             return None
         return row.id, row.role, row.last_used_at
 
     def web_session(self, digest: str) -> tuple[int, str, str, dt.datetime, dt.datetime] | None:
-        """(user id, role, CSRF token, last seen, expires) of a signed-in browser session."""
+        """(user id, role, CSRF token, last seen, expires) of a signed-in browser session; a
+        deactivated account has none."""
         row = self.db.execute(
             select(
                 User.id,
@@ -85,7 +92,7 @@ class Users:
                 WebSession.expires_at,
             )
             .join(WebSession, WebSession.user_id == User.id)
-            .where(WebSession.token_hash == digest)
+            .where(WebSession.token_hash == digest, User.deactivated_at.is_(None))
         ).one_or_none()
         if row is None:
             return None
@@ -107,6 +114,41 @@ class Users:
     def invite_by_hash(self, digest: str) -> Invite | None:
         return self.db.scalar(select(Invite).where(Invite.token_hash == digest))
 
+    def page(self, limit: int, offset: int, role: str | None = None) -> tuple[Sequence[User], int]:
+        """Accounts in the order they were made, one page, and how many there are in all."""
+        query = select(User)
+        if role is not None:
+            query = query.where(User.role == role)
+        total = self.db.scalar(select(func.count()).select_from(query.subquery()))
+        rows = self.db.scalars(query.order_by(User.id).limit(limit).offset(offset)).all()
+        return rows, total or 0
+
+    def failures_since(self, keys: Sequence[str], since: dt.datetime) -> dict[str, int]:
+        """How many sign-ins failed under each key (`account:<email>`) after `since`."""
+        rows = self.db.execute(
+            select(LoginFailure.key, func.count())
+            .where(LoginFailure.key.in_(keys), LoginFailure.at > since)
+            .group_by(LoginFailure.key)
+        ).all()
+        return {key: count for key, count in rows}  # noqa: C416 - rows are Row tuples
+
+    def clear_failures(self, key: str) -> None:
+        self.db.execute(delete(LoginFailure).where(LoginFailure.key == key))
+
+    def revoke_tokens(self, user_id: int, at: dt.datetime) -> int:
+        """Revoke every live API token of the user; returns how many were live."""
+        revoked = self.db.execute(
+            update(ApiToken)
+            .where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
+            .values(revoked_at=at)
+        )
+        return revoked.rowcount or 0  # type: ignore[attr-defined]
+
+    def end_sessions(self, user_id: int) -> int:
+        """Sign the user out of every browser; returns how many sessions ended."""
+        ended = self.db.execute(delete(WebSession).where(WebSession.user_id == user_id))
+        return ended.rowcount or 0  # type: ignore[attr-defined]
+
 
 class Care:
     """Which clinician cares for which patient."""
@@ -117,6 +159,16 @@ class Care:
     def link(self, clinician_id: int, patient_id: int) -> None:
         self.db.add(CareRelationship(clinician_id=clinician_id, patient_id=patient_id))
         self.db.flush()
+
+    def unlink(self, clinician_id: int, patient_id: int) -> bool:
+        """End the care relationship; False when there was none."""
+        ended = self.db.execute(
+            delete(CareRelationship).where(
+                CareRelationship.clinician_id == clinician_id,
+                CareRelationship.patient_id == patient_id,
+            )
+        )
+        return bool(ended.rowcount)  # type: ignore[attr-defined]
 
     def is_in_care(self, clinician_id: int, patient_id: int) -> bool:
         found = self.db.scalar(
@@ -207,6 +259,13 @@ class Sessions:
             query = query.where(ActivitySession.date <= until)
         return self.db.scalars(query.order_by(ActivitySession.date, ActivitySession.id)).all()
 
+    def on_day(self, patient_id: int, day: dt.date) -> Sequence[ActivitySession]:
+        return self.db.scalars(
+            select(ActivitySession)
+            .where(ActivitySession.patient_id == patient_id, ActivitySession.date == day)
+            .order_by(ActivitySession.id)
+        ).all()
+
     def page(
         self, patient_id: int, limit: int, offset: int
     ) -> tuple[Sequence[ActivitySession], int]:
@@ -228,6 +287,13 @@ class Sessions:
     def checkins_for(self, patient_id: int) -> dict[int, CheckIn]:
         """Each session's check-in, by session id."""
         rows = self.db.scalars(select(CheckIn).where(CheckIn.patient_id == patient_id)).all()
+        return {row.session_id: row for row in rows}
+
+    def checkins_of(self, session_ids: Sequence[int]) -> dict[int, CheckIn]:
+        """The check-ins of these sessions, by session id."""
+        if not session_ids:
+            return {}
+        rows = self.db.scalars(select(CheckIn).where(CheckIn.session_id.in_(session_ids))).all()
         return {row.session_id: row for row in rows}
 
     def delete(self, session: ActivitySession) -> None:
@@ -328,6 +394,13 @@ class Alerts:
             )
         )
 
+    def raised_on(self, patient_id: int, day: dt.date) -> Sequence[AlertRecord]:
+        return self.db.scalars(
+            select(AlertRecord).where(
+                AlertRecord.patient_id == patient_id, AlertRecord.raised_on == day
+            )
+        ).all()
+
     def for_patient(self, patient_id: int) -> Sequence[AlertRecord]:
         return self.db.scalars(
             select(AlertRecord)
@@ -384,6 +457,32 @@ class Audit:
         return self.db.scalars(
             select(AuditEvent).where(AuditEvent.patient_id == patient_id).order_by(AuditEvent.id)
         ).all()
+
+    def by_others_page(
+        self, patient_id: int, since: dt.datetime, limit: int, offset: int
+    ) -> tuple[Sequence[tuple[AuditEvent, User | None]], int]:
+        """Events on the patient's record by someone else since `since`, newest first, each
+        with its actor's account (None once that account is deleted), and how many in all.
+
+        `since` is the account's creation: an id SQLite hands out again after a deletion must
+        not show the new account the old one's log.
+        """
+        about = (
+            AuditEvent.patient_id == patient_id,
+            AuditEvent.actor_id.is_not(None),
+            AuditEvent.actor_id != patient_id,
+            AuditEvent.at >= since,
+        )
+        total = self.db.scalar(select(func.count()).select_from(AuditEvent).where(*about))
+        rows = self.db.execute(
+            select(AuditEvent, User)
+            .outerjoin(User, User.id == AuditEvent.actor_id)
+            .where(*about)
+            .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+            .limit(limit)
+            .offset(offset)
+        ).all()
+        return [(event, actor) for event, actor in rows], total or 0
 
 
 class PatientStatuses:
