@@ -1,8 +1,11 @@
 """Every patient-scoped route, enumerated from the app itself, refuses everyone but the patient
-and their clinician: a new endpoint cannot escape this sweep (issue 4, privacy)."""
+and their clinician: a new endpoint cannot escape this sweep (issue 4, privacy). Likewise the
+clinician's routes refuse patients and admins, an admin reaches no route with health data, and
+the admin's routes refuse everyone but admins."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -75,3 +78,84 @@ def test_every_patient_route_refuses_outsiders_and_anonymous_callers(
         assert answer.status_code == expected, (who, method, url, answer.text)
     anonymous = clinic.client.request(method, url, json=body)
     assert anonymous.status_code == 401, (method, url, anonymous.text)
+
+
+# Routes an admin may use: their own account, signing in and out, and what holds no one's
+# health data. Every other route, the /admin ones aside, must answer an admin 404 (issue 4: an
+# admin manages accounts but reads no health data).
+ADMIN_MAY_USE = {
+    ("GET", "/api/v1/health"),
+    ("GET", "/api/v1/me"),
+    ("DELETE", "/api/v1/me"),
+    ("GET", "/api/v1/cards"),
+    ("POST", "/api/v1/session"),
+    ("DELETE", "/api/v1/session"),
+    ("POST", "/api/v1/invites/{token}"),
+    ("POST", "/api/v1/me/tokens"),
+    ("GET", "/api/v1/me/tokens"),
+    ("DELETE", "/api/v1/me/tokens/{token_id}"),
+}
+ADMIN_PREFIX = "/api/v1/admin/"
+CLINICIAN_PREFIX = "/api/v1/clinician/"
+PATH_VALUES = {"instrument": "PEG", "token": "no-such-invite"}  # any other id: 1
+SAMPLE_BODIES[("POST", "/api/v1/clinician/patients")] = {
+    "email": "sweep@example.org",
+    "start_date": "2026-01-05",
+}
+SAMPLE_BODIES[("POST", "/api/v1/admin/clinicians")] = {"email": "sweep-doc@example.org"}
+SAMPLE_BODIES[("POST", "/api/v1/admin/care")] = {"clinician_id": 1, "patient_id": 1}
+SAMPLE_BODIES[("DELETE", "/api/v1/admin/care")] = {"clinician_id": 1, "patient_id": 1}
+
+
+def every_route() -> list[tuple[str, str]]:
+    return list(api_routes(create_app(engine=create_engine("sqlite://")).routes))
+
+
+EVERY_ROUTE = every_route()
+HEALTH_ROUTES = [
+    route
+    for route in EVERY_ROUTE
+    if route not in ADMIN_MAY_USE and not route[1].startswith(ADMIN_PREFIX)
+]
+CLINICIAN_ROUTES = [route for route in EVERY_ROUTE if route[1].startswith(CLINICIAN_PREFIX)]
+ADMIN_ROUTES = [route for route in EVERY_ROUTE if route[1].startswith(ADMIN_PREFIX)]
+
+
+def call(clinic: Clinic, method: str, path: str, who: str | None) -> int:
+    """The status a route answers `who` (None: nobody signed in) with a valid body."""
+    body = SAMPLE_BODIES.get((method, path))
+    if method in ("POST", "PUT", "PATCH") and not path.startswith(ADMIN_PREFIX):
+        assert body is not None, f"add a sample body for {method} {path} to SAMPLE_BODIES"
+    values = {**PATH_VALUES, "patient_id": str(clinic.patient)}
+    url = re.sub(r"\{(\w+)\}", lambda name: values.get(name[1], "1"), path)
+    headers = clinic.as_(who) if who else None
+    return int(clinic.client.request(method, url, json=body, headers=headers).status_code)
+
+
+def test_the_sweeps_see_the_clinician_and_admin_routes() -> None:
+    assert ("GET", "/api/v1/clinician/patients") in HEALTH_ROUTES
+    assert ("GET", "/api/v1/me/export") in HEALTH_ROUTES
+    assert ("GET", "/api/v1/clinician/patients") in CLINICIAN_ROUTES
+    assert ("GET", "/api/v1/admin/users") in ADMIN_ROUTES
+    assert set(ADMIN_MAY_USE) <= set(EVERY_ROUTE), "a route an admin may use has gone"
+
+
+@pytest.mark.parametrize(("method", "path"), HEALTH_ROUTES)
+def test_an_admin_reads_and_writes_no_health_data(clinic: Clinic, method: str, path: str) -> None:
+    assert call(clinic, method, path, "admin") == 404, (method, path)
+
+
+@pytest.mark.parametrize(("method", "path"), CLINICIAN_ROUTES)
+def test_clinician_routes_refuse_patients_admins_and_anonymous_callers(
+    clinic: Clinic, method: str, path: str
+) -> None:
+    for who in ("pat", "other", "admin"):
+        assert call(clinic, method, path, who) == 404, (who, method, path)
+    assert call(clinic, method, path, None) == 401, (method, path)
+
+
+@pytest.mark.parametrize(("method", "path"), ADMIN_ROUTES)
+def test_admin_routes_refuse_everyone_but_admins(clinic: Clinic, method: str, path: str) -> None:
+    for who in ("pat", "other", "doc", "other-doc"):
+        assert call(clinic, method, path, who) == 404, (who, method, path)
+    assert call(clinic, method, path, None) == 401, (method, path)

@@ -134,7 +134,7 @@ def caller_for_token(uow: UnitOfWork, token: str, now: dt.datetime | None = None
 
 
 INVITE_VALID_FOR = dt.timedelta(days=7)
-INVITE_INVALID = "this invite link is not valid any more; ask your clinician for a new one"
+INVITE_INVALID = "this invite link is not valid any more; ask whoever sent it for a new one"
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,16 +181,7 @@ def create_patient(
                 note="starting prescription",
             )
         )
-        expires = moment + INVITE_VALID_FOR
-        uow.users.add_invite(
-            Invite(
-                user_id=patient.id,
-                token_hash=token_hash(token),
-                created_by=caller.user_id,
-                created_at=moment,
-                expires_at=expires,
-            )
-        )
+        expires = issue_invite(uow, patient.id, token, caller.user_id, moment)
         uow.audit.record(
             "patient.created",
             actor_id=caller.user_id,
@@ -201,12 +192,31 @@ def create_patient(
         return CreatedPatient(patient.id, address, token, expires)
 
 
+def issue_invite(
+    uow: UnitOfWork, user_id: int, token: str, created_by: int, now: dt.datetime
+) -> dt.datetime:
+    """Store a one-time invite for `user_id` (only the token's hash); returns when it expires."""
+    expires = now + INVITE_VALID_FOR
+    uow.users.add_invite(
+        Invite(
+            user_id=user_id,
+            token_hash=token_hash(token),
+            created_by=created_by,
+            created_at=now,
+            expires_at=expires,
+        )
+    )
+    return expires
+
+
 def accept_invite(
     uow: UnitOfWork, token: str, password: str, now: dt.datetime | None = None
 ) -> int:
-    """Set the invited patient's password; the link then stops working. Returns the user id.
+    """Set the invited user's password (a patient's or a clinician's); the link then stops
+    working. Returns the user id.
 
-    Unknown, used and expired links all get the same answer, which tells nothing about them.
+    Unknown, used and expired links, and links to a deactivated account, all get the same
+    answer, which tells nothing about them.
     """
     password_hash = hash_password(password)
     moment = now or utc_now()
@@ -215,12 +225,15 @@ def accept_invite(
         if invite is None or invite.used_at is not None or invite.expires_at <= moment:
             raise InvalidInput("invite", INVITE_INVALID)
         user = uow.users.get(invite.user_id)
-        if user is None:  # pragma: no cover - the invite cascades with its user
+        if user is None or user.deactivated_at is not None:
             raise InvalidInput("invite", INVITE_INVALID)
         user.password_hash = password_hash
         invite.used_at = moment
         uow.audit.record(
-            "invite.accepted", actor_id=user.id, actor_role=user.role, patient_id=user.id
+            "invite.accepted",
+            actor_id=user.id,
+            actor_role=user.role,
+            patient_id=user.id if user.role == "patient" else None,
         )
         uow.commit()
         return user.id

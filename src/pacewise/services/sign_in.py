@@ -3,7 +3,8 @@ throttling of repeated failures (issue 4, accounts and access).
 
 Failures are counted per account and per address over a window. After a few, each further try
 must wait longer (slow down); after many, the account or address is locked for a while. The
-answer never says whether the account exists.
+answer never says whether the account exists; an account an admin deactivated gets the answer a
+wrong password gets, and its sessions stop working.
 """
 
 from __future__ import annotations
@@ -61,7 +62,11 @@ def sign_in(
                 f"too many sign-in attempts; try again in {max(1, round(wait / 60))} min", wait
             )
         user = uow.users.by_email(account_key.removeprefix("account:"))
-        if user is None or not verify_password(user.password_hash, password):
+        if (
+            user is None
+            or not verify_password(user.password_hash, password)
+            or user.deactivated_at is not None
+        ):
             for key in keys:
                 db.add(LoginFailure(key=key, at=moment))
             uow.audit.record("login.failed", actor_id=user.id if user else None, address=address)

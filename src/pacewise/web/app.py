@@ -15,7 +15,7 @@ from pacewise.domain import InvalidInput
 from pacewise.services.access import NotAllowed, NotFound
 from pacewise.services.inputs import field_path
 from pacewise.services.records import NoPrescription
-from pacewise.web.api import token_routes
+from pacewise.web.api import admin_routes, audit_routes, token_routes
 from pacewise.web.api.routes import router
 
 API = "/api/v1"
@@ -37,6 +37,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.settings = settings
     app.include_router(router, prefix=API)
     app.include_router(token_routes.router, prefix=API)
+    app.include_router(admin_routes.router, prefix=API)
+    app.include_router(audit_routes.router, prefix=API)
     app.add_exception_handler(InvalidInput, _invalid_input)
     app.add_exception_handler(RequestValidationError, _invalid_request)
     app.add_exception_handler(NotFound, _not_found)

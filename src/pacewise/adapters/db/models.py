@@ -79,6 +79,12 @@ class Base(DeclarativeBase):
 
 
 class User(Base):
+    """An account: a patient, a clinician or an admin.
+
+    An admin may deactivate it (`deactivated_at`): it keeps its data and care links but can
+    neither sign in nor use a token or a session until it is reactivated.
+    """
+
     __tablename__ = "users"
     __table_args__ = (CheckConstraint(_one_of("role", ROLES), name="role"),)
 
@@ -89,6 +95,7 @@ class User(Base):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     time_zone: Mapped[str] = mapped_column(String(64), default="UTC")
     created_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
+    deactivated_at: Mapped[dt.datetime | None] = mapped_column()
 
 
 class CareRelationship(Base):
@@ -290,7 +297,7 @@ class ApiToken(Base):
 
 
 class Invite(Base):
-    """A one-time link for a new patient to set a password: expires, single use, stored hashed."""
+    """A one-time link for a new account to set a password: expires, single use, stored hashed."""
 
     __tablename__ = "invites"
 

@@ -33,7 +33,7 @@ Uow = Annotated[UnitOfWork, Depends(unit_of_work)]
 
 # Every list is paginated the same way (issue 4): `limit` items from `offset`, newest first.
 Limit = Annotated[int, Query(ge=1, le=200, description="how many items a page holds")]
-Offset = Annotated[int, Query(ge=0, description="how many items to skip")]
+Offset = Annotated[int, Query(ge=0, le=2**31 - 1, description="how many items to skip")]
 
 
 def current_caller(
