@@ -1,11 +1,15 @@
-"""The FastAPI application: the JSON API under /api/v1, with errors every client can read."""
+"""The FastAPI application: the pages, and the JSON API under /api/v1, with errors every client
+can read (JSON for the API, a plain page for a browser)."""
 
 from __future__ import annotations
 
 from fastapi import FastAPI, Request, status
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
 
 from pacewise import __version__
 from pacewise.adapters.db.migrate import upgrade
@@ -17,6 +21,9 @@ from pacewise.services.inputs import field_path
 from pacewise.services.records import NoPrescription
 from pacewise.web.api import admin_routes, audit_routes, token_routes
 from pacewise.web.api.routes import router
+from pacewise.web.pages import auth, today
+from pacewise.web.pages.common import SignInNeeded, render, sign_in_url
+from pacewise.web.security import SecurityHeaders
 
 API = "/api/v1"
 
@@ -44,7 +51,44 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.add_exception_handler(NotFound, _not_found)
     app.add_exception_handler(NotAllowed, _not_allowed)
     app.add_exception_handler(NoPrescription, _no_prescription)
+    app.include_router(auth.router)
+    app.include_router(today.router)
+    app.mount("/static", StaticFiles(packages=[("pacewise.web", "static")]), name="static")
+    app.add_exception_handler(SignInNeeded, _sign_in_needed)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_middleware(SecurityHeaders)
     return app
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith(API)
+
+
+PAGE_ERRORS = {
+    403: ("Not allowed", "This page cannot do that."),
+    404: ("Not found", "There is nothing here, or it is not yours to see."),
+    405: ("Not found", "There is nothing here."),
+}
+
+
+def _page_error(request: Request, code: int, message: str | None = None) -> Response:
+    title, default = PAGE_ERRORS.get(code, ("Something went wrong", "Please try again."))
+    return render(request, "error.html", status_code=code, title=title, message=message or default)
+
+
+async def _sign_in_needed(request: Request, error: Exception) -> Response:
+    assert isinstance(error, SignInNeeded)
+    return RedirectResponse(sign_in_url(error.back_to), status.HTTP_303_SEE_OTHER)
+
+
+async def _http_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, StarletteHTTPException)
+    if _is_api(request):
+        return JSONResponse(
+            {"detail": error.detail}, status_code=error.status_code, headers=error.headers
+        )
+    detail = error.detail if isinstance(error.detail, str) and error.status_code == 403 else None
+    return _page_error(request, error.status_code, detail)
 
 
 def _problem(code: int, problems: list[dict[str, str]]) -> JSONResponse:
@@ -67,7 +111,9 @@ async def _invalid_request(_: Request, error: Exception) -> JSONResponse:
     return _problem(422, problems)
 
 
-async def _not_found(_: Request, __: Exception) -> JSONResponse:
+async def _not_found(request: Request, __: Exception) -> Response:
+    if not _is_api(request):
+        return _page_error(request, status.HTTP_404_NOT_FOUND)
     return JSONResponse({"detail": "not found"}, status_code=status.HTTP_404_NOT_FOUND)
 
 

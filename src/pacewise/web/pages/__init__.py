@@ -1,0 +1,1 @@
+"""The HTML pages for patients and clinicians: server-rendered, working without JavaScript."""
