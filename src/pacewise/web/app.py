@@ -21,7 +21,7 @@ from pacewise.services.inputs import field_path
 from pacewise.services.records import NoPrescription
 from pacewise.web.api import admin_routes, audit_routes, token_routes
 from pacewise.web.api.routes import router
-from pacewise.web.pages import auth, today
+from pacewise.web.pages import auth, clinician, log, progress, today
 from pacewise.web.pages.common import SignInNeeded, render, sign_in_url
 from pacewise.web.security import SecurityHeaders
 
@@ -53,6 +53,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.add_exception_handler(NoPrescription, _no_prescription)
     app.include_router(auth.router)
     app.include_router(today.router)
+    app.include_router(log.router)
+    app.include_router(progress.router)
+    app.include_router(clinician.router)
     app.mount("/static", StaticFiles(packages=[("pacewise.web", "static")]), name="static")
     app.add_exception_handler(SignInNeeded, _sign_in_needed)
     app.add_exception_handler(StarletteHTTPException, _http_error)
