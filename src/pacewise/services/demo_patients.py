@@ -15,11 +15,13 @@ from pacewise.domain import (
     AcupunctureVisit,
     Flare,
     History,
+    Kind,
     Prescription,
     Session,
     prescription_for,
     run_protocol,
 )
+from pacewise.domain.prescription import PrescriptionChange
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,15 +34,31 @@ class Behaviour:
     assess_weeks: frozenset[int] = frozenset()
     clearance_delay_days: int | None = 2
     acupuncture_weeks: frozenset[int] = frozenset()
+    boom_bust_weeks: frozenset[int] = frozenset()
     starting_pain: float = 6.0
     weekly_pain_change: float = -0.15
 
 
 @dataclass(frozen=True, slots=True)
 class SamplePatient:
+    """A sample patient; `changes` are the clinician's later prescriptions, each in force from
+    the first day of a plan week (the week number, counted from 1)."""
+
     name: str
     prescription: Prescription
     behaviour: Behaviour = field(default_factory=Behaviour)
+    changes: tuple[tuple[int, Prescription], ...] = ()
+
+    def history_start(self, start: dt.date) -> History:
+        """The patient's empty record: the prescription and its later changes, no activity."""
+        return History(
+            prescription=self.prescription,
+            start=start,
+            changes=tuple(
+                PrescriptionChange(start + dt.timedelta(days=7 * (week - 1)), rx)
+                for week, rx in self.changes
+            ),
+        )
 
 
 STEADY_PATIENT = SamplePatient(
@@ -55,11 +73,83 @@ STEADY_PATIENT = SamplePatient(
 )
 
 
+@dataclass(frozen=True, slots=True)
+class DemoPatient:
+    """One of the demo clinic's patients (`pacewise demo`): who, and how many weeks lived."""
+
+    email: str
+    sample: SamplePatient
+    weeks: int
+    seed: int
+
+
+DEMO_PATIENTS = (
+    DemoPatient(
+        "sam@example.org",
+        SamplePatient(
+            name="Sam Rivera",
+            prescription=prescription_for("low_back_pain"),
+            behaviour=Behaviour(adherence=0.97, acupuncture_weeks=frozenset({1, 2})),
+            changes=((5, prescription_for("low_back_pain", main_kind=Kind.CYCLE)),),
+        ),
+        weeks=12,
+        seed=11,
+    ),
+    DemoPatient(
+        "priya@example.org",
+        SamplePatient(
+            name="Priya Shah",
+            prescription=prescription_for("osteoarthritis"),
+            behaviour=Behaviour(flare_weeks=frozenset({7}), starting_pain=5.0),
+        ),
+        weeks=10,
+        seed=12,
+    ),
+    DemoPatient(
+        "jordan@example.org",
+        SamplePatient(
+            name="Jordan Lee",
+            prescription=prescription_for("rheumatoid_arthritis"),
+            behaviour=Behaviour(boom_bust_weeks=frozenset({7, 8}), weekly_pain_change=-0.05),
+        ),
+        weeks=8,
+        seed=13,
+    ),
+    DemoPatient(
+        "maria@example.org",
+        SamplePatient(
+            name="Maria Costa",
+            prescription=prescription_for("fibromyalgia"),
+            behaviour=Behaviour(adherence=0.9, starting_pain=7.0, weekly_pain_change=-0.1),
+        ),
+        weeks=14,
+        seed=14,
+    ),
+    DemoPatient(
+        "tom@example.org",
+        SamplePatient(
+            name="Tom Becker",
+            prescription=prescription_for("low_back_pain"),
+            behaviour=Behaviour(
+                assess_weeks=frozenset({6}),
+                clearance_delay_days=None,
+                acupuncture_weeks=frozenset({1, 2, 3, 5, 6}),
+                starting_pain=7.0,
+            ),
+        ),
+        weeks=6,
+        seed=15,
+    ),
+)
+"""Steady progress; a flare and its step back; boom and bust; fibromyalgia on the slower rate;
+an ASSESS alert still waiting for the clinician, with acupuncture visits (issue 5)."""
+
+
 def make_history(patient: SamplePatient, start: dt.date, weeks: int, seed: int = 7) -> History:
     """Live `weeks` plan weeks of the patient's life from `start`, following each week's plan."""
     rng = random.Random(seed)
     behaviour = patient.behaviour
-    history = History(prescription=patient.prescription, start=start)
+    history = patient.history_start(start)
     for week in range(1, weeks + 1):
         week_start = start + dt.timedelta(days=7 * (week - 1))
         plan = run_protocol(history, week_start).weeks[-1]
@@ -88,6 +178,11 @@ def make_history(patient: SamplePatient, start: dt.date, weeks: int, seed: int =
                 checkin = ("worsening_during",)
                 after = _clamp(before + 2)
             minutes = round(planned.minutes * rng.uniform(0.95, 1.15), 1)
+            if week in behaviour.boom_bust_weeks and index == 2:
+                continue  # the bust: too sore and tired after the boom to do the session
+            if week in behaviour.boom_bust_weeks and index == 1:
+                minutes = round(planned.minutes * rng.uniform(2.2, 2.8), 1)  # a good day: boom
+                after = _clamp(before + 2)
             sessions.append(
                 Session(
                     planned.date,
@@ -104,9 +199,8 @@ def make_history(patient: SamplePatient, start: dt.date, weeks: int, seed: int =
             flare_day = week_start + dt.timedelta(days=3)
             flares.append(Flare(flare_day))
             pain[flare_day] = _clamp(pain[flare_day] + 3)
-        history = History(
-            prescription=patient.prescription,
-            start=start,
+        history = replace(
+            history,
             sessions=tuple(sessions),
             daily_pain=pain,
             reported_flares=tuple(flares),
