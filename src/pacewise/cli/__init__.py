@@ -6,6 +6,7 @@ import typer
 
 from pacewise.cli.db import db_app, info
 from pacewise.cli.demo import demo
+from pacewise.cli.sample import sample
 from pacewise.cli.serve import serve
 from pacewise.cli.simulate import simulate
 from pacewise.cli.users import token_app, user_app
@@ -18,6 +19,7 @@ app = typer.Typer(
 )
 app.command()(simulate)
 app.command()(demo)
+app.command()(sample)
 app.command()(info)
 app.command()(serve)
 app.add_typer(db_app, name="db")

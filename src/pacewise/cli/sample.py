@@ -1,4 +1,4 @@
-"""`pacewise demo`: a sample patient's first 12 weeks, planned and explained by the engine."""
+"""`pacewise sample`: a sample patient's first 12 weeks, planned and explained by the engine."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from pacewise.domain import run_protocol
 from pacewise.services.demo_patients import STEADY_PATIENT, make_history
 
 
-def demo(
+def sample(
     start: Annotated[
         str | None, typer.Option(help="Programme start, YYYY-MM-DD (default: 12 weeks ago).")
     ] = None,
@@ -40,4 +40,4 @@ def demo(
     )
     print_result(history, run_protocol(history, until), console)
     if svg is not None:
-        console.save_svg(str(svg), title="pacewise demo")
+        console.save_svg(str(svg), title="pacewise sample")
