@@ -4,14 +4,22 @@ VENV := .venv
 BIN := $(VENV)/bin
 CONSTRAINTS := requirements/constraints.txt
 STAMP := $(VENV)/.installed
+# The browser tests' tools: Debian's Chromium (never a downloaded build) and axe-core, pinned.
+CHROMIUM := /usr/bin/chromium
+AXE := tests/browser/node_modules/axe-core/axe.min.js
 
-.PHONY: run test lint bench install lock format clean
+.PHONY: run test screenshots lint bench install lock format clean
 
+# The web app on the default SQLite database, filled with the demo clinic on the first start.
 run: $(STAMP)
 	$(BIN)/pacewise demo
 
-test: $(STAMP)
+test: $(STAMP) $(CHROMIUM) $(AXE)
 	$(BIN)/python -m pytest
+
+# Pictures of the main pages, desktop and phone, for README (run by hand, then commit docs/).
+screenshots: $(STAMP) $(CHROMIUM)
+	$(BIN)/python -m tests.browser.screenshots docs/screenshots
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
@@ -25,7 +33,15 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix src tests bench
 	$(BIN)/ruff format src tests bench
 
-install: $(STAMP)
+install: $(STAMP) $(CHROMIUM) $(AXE)
+
+$(CHROMIUM):
+	@if [ "$$(id -u)" -eq 0 ]; then sudo=; else sudo=sudo; fi; \
+	  $$sudo apt-get update && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
+
+$(AXE): tests/browser/package.json tests/browser/package-lock.json
+	cd tests/browser && npm ci --no-audit --no-fund
+	@touch $@
 
 # The virtual environment, rebuilt whenever the project or its pins change.
 $(STAMP): pyproject.toml $(CONSTRAINTS)
@@ -48,4 +64,4 @@ lock:
 	rm -rf .lock-venv
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis tests/browser/node_modules

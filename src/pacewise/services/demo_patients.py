@@ -93,7 +93,7 @@ DEMO_PATIENTS = (
             changes=((5, prescription_for("low_back_pain", main_kind=Kind.CYCLE)),),
         ),
         weeks=12,
-        seed=11,
+        seed=20,
     ),
     DemoPatient(
         "priya@example.org",
