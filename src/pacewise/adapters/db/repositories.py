@@ -149,6 +149,16 @@ class Users:
         ended = self.db.execute(delete(WebSession).where(WebSession.user_id == user_id))
         return ended.rowcount or 0  # type: ignore[attr-defined]
 
+    def end_other_sessions(self, user_id: int, keep_hash: str) -> int:
+        """Sign the user out of every browser but the one whose session token hashes to
+        `keep_hash`; returns how many sessions ended."""
+        ended = self.db.execute(
+            delete(WebSession).where(
+                WebSession.user_id == user_id, WebSession.token_hash != keep_hash
+            )
+        )
+        return ended.rowcount or 0  # type: ignore[attr-defined]
+
 
 class Care:
     """Which clinician cares for which patient."""
@@ -376,6 +386,14 @@ class Questionnaires:
                 QuestionnaireResponse.instrument == instrument,
             )
         )
+
+    def for_patient(self, patient_id: int) -> Sequence[QuestionnaireResponse]:
+        """Every answer of the patient, oldest first (by day answered, then as saved)."""
+        return self.db.scalars(
+            select(QuestionnaireResponse)
+            .where(QuestionnaireResponse.patient_id == patient_id)
+            .order_by(QuestionnaireResponse.answered_on, QuestionnaireResponse.id)
+        ).all()
 
 
 class Alerts:

@@ -1,0 +1,70 @@
+"""A user's own settings: their time zone and their password (issue 5: Settings).
+
+Plan weeks run in the patient's local dates (DESIGN.md, data rules), so the time zone decides
+which day is "today". A password change needs the current password, follows the same rules as
+a new account's (services.passwords), signs every other browser out and is audited.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from functools import cache
+
+from pacewise.adapters.db.unit_of_work import UnitOfWork
+from pacewise.domain import InvalidInput
+from pacewise.services.access import Caller, NotFound
+from pacewise.services.accounts import token_hash
+from pacewise.services.passwords import check_new_password, hash_password, verify_password
+
+
+class WrongPassword(Exception):
+    """The current password given was not right; nothing was changed."""
+
+
+@cache
+def time_zones() -> tuple[str, ...]:
+    """Every time zone name this system knows, sorted (the choices offered)."""
+    return tuple(sorted(zoneinfo.available_timezones()))
+
+
+def set_time_zone(uow: UnitOfWork, caller: Caller, zone: str) -> None:
+    if zone not in time_zones():
+        raise InvalidInput("time_zone", f"is not a known time zone: {zone[:64]!r}")
+    with uow:
+        user = uow.users.get(caller.user_id)
+        if user is None:
+            raise NotFound(caller.user_id)
+        user.time_zone = zone
+        uow.audit.record(
+            "settings.time_zone_changed", actor_id=user.id, actor_role=user.role, detail={}
+        )
+        uow.commit()
+
+
+def change_password(
+    uow: UnitOfWork, caller: Caller, current: str, new: str, keep_session: str | None
+) -> int:
+    """Check `current`, set `new` (at least the minimum length, not a common password) and end
+    the user's other browser sessions, keeping `keep_session` (the cookie of the browser that
+    asked). Returns how many sessions ended. A wrong `current` changes nothing but is audited.
+    """
+    check_new_password(new)
+    with uow:
+        user = uow.users.get(caller.user_id)
+        if user is None:
+            raise NotFound(caller.user_id)
+        if not verify_password(user.password_hash, current):
+            uow.audit.record("password.change_refused", actor_id=user.id, actor_role=user.role)
+            uow.commit()
+            raise WrongPassword
+        user.password_hash = hash_password(new)
+        keep = token_hash(keep_session) if keep_session else ""
+        ended = uow.users.end_other_sessions(user.id, keep)
+        uow.audit.record(
+            "password.changed",
+            actor_id=user.id,
+            actor_role=user.role,
+            detail={"other_sessions_ended": ended},
+        )
+        uow.commit()
+        return ended
