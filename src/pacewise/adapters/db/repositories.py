@@ -395,6 +395,23 @@ class Questionnaires:
             .order_by(QuestionnaireResponse.answered_on, QuestionnaireResponse.id)
         ).all()
 
+    def page(
+        self, patient_id: int, limit: int, offset: int
+    ) -> tuple[Sequence[QuestionnaireResponse], int]:
+        """Newest first (by the day answered), one page, and how many there are in all."""
+        mine = QuestionnaireResponse.patient_id == patient_id
+        total = self.db.scalar(
+            select(func.count()).select_from(QuestionnaireResponse).where(mine)
+        )
+        rows = self.db.scalars(
+            select(QuestionnaireResponse)
+            .where(mine)
+            .order_by(QuestionnaireResponse.answered_on.desc(), QuestionnaireResponse.id.desc())
+            .limit(limit)
+            .offset(offset)
+        ).all()
+        return rows, total or 0
+
 
 class Alerts:
     def __init__(self, db: DbSession) -> None:
