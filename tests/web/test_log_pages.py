@@ -175,7 +175,7 @@ def test_a_warning_sign_gives_assess_and_alerts_the_clinician_once(site: Site) -
     assert "ASSESS" in result
     assert "What to tell your physician" in result
     assert "New pain spreading into an arm or a leg" in result
-    assert "clinician has been alerted" in result
+    assert "Your clinician has been told" in result  # the domain's advice
     (alert,) = alerts_of(site)
     assert alert.level == "ASSESS"
     assert "New pain spreading into an arm or a leg" in alert.reason
@@ -191,11 +191,12 @@ def test_a_warning_sign_gives_assess_and_alerts_the_clinician_once(site: Site) -
 def test_a_stop_sign_says_stop_now_with_emergency_advice_and_an_urgent_alert(site: Site) -> None:
     browser = site.signed_in(PATIENT)
     session_id = log_session(browser)
-    result = check_in(browser, session_id, ["chest_pain_or_breathless"])
+    result = check_in(browser, session_id, ["chest_pain_or_breathless", "tired_muscles"])
     assert "Stop now" in result
     assert "call your local emergency number" in result
     assert "alerted urgently" in result
     assert "Chest pain, or badly out of breath" in result
+    assert "Also: tired muscles while moving" in result
     assert [alert.level for alert in alerts_of(site)] == ["STOP"]
 
 

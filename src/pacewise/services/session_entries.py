@@ -20,7 +20,7 @@ from pacewise.services.records import prescription_on
 
 @dataclass(frozen=True, slots=True)
 class CheckinResult:
-    """A session's triage as stored, what to do now, and whether the clinician was alerted."""
+    """A session's triage as stored, and what to do now."""
 
     session: SessionView
     level: Level
@@ -28,7 +28,6 @@ class CheckinResult:
     advice: str
     card: str
     emergency: bool
-    alerted: bool
 
 
 def sessions_on(
@@ -72,28 +71,13 @@ def checkin_result(
         checkin = uow.sessions.checkins_of([row.id]).get(row.id)
         view = _view(row, checkin)
         rx = prescription_on(uow, patient_id, row.date)
-        alerted = any(alert.session_id == row.id for alert in uow.alerts.for_patient(patient_id))
         uow.commit()
     worded = triage(view.checkin, view.pain_before, view.pain_after, rx)
     if checkin is None:
-        return CheckinResult(
-            view,
-            worded.level,
-            worded.reasons,
-            worded.advice,
-            worded.card,
-            worded.emergency,
-            alerted,
-        )
-    return CheckinResult(
-        view,
-        Level(checkin.level),
-        tuple(checkin.reasons),
-        worded.advice,
-        checkin.card,
-        worded.emergency,
-        alerted,
-    )
+        level, reasons, card = worded.level, worded.reasons, worded.card
+    else:
+        level, reasons, card = Level(checkin.level), tuple(checkin.reasons), checkin.card
+    return CheckinResult(view, level, reasons, worded.advice, card, worded.emergency)
 
 
 def _view(row: ActivitySession, checkin: CheckIn | None) -> SessionView:

@@ -47,7 +47,18 @@ from pacewise.web.pages.log_forms import (
 
 router = APIRouter(include_in_schema=False)
 
-KINDS = tuple((kind.value, kind.value.replace("_", " ").capitalize()) for kind in Kind)
+KIND_WORDS = {
+    Kind.WALK: "Walking",
+    Kind.CYCLE: "Cycling",
+    Kind.SWIM: "Swimming",
+    Kind.AQUATIC: "Exercise in water",
+    Kind.STRETCH: "Stretching",
+    Kind.STRENGTH: "Strength exercises",
+    Kind.YOGA: "Yoga",
+    Kind.TAI_CHI: "Tai chi",
+    Kind.OTHER: "Something else",
+}
+KINDS = tuple((kind.value, KIND_WORDS.get(kind, kind.value.replace("_", " "))) for kind in Kind)
 CHECKIN_GROUPS = (
     ("Normal signs of effort", Level.CONTINUE),
     ("Signs to talk over with your physician", Level.ASSESS),
