@@ -63,12 +63,20 @@ def seed_demo(engine: Engine, today: dt.date | None = None) -> DemoClinic:
         uow.commit()
     clinician = Caller(doctor.id, "clinician")
     for patient in DEMO_PATIENTS:
-        _seed_patient(engine, clinician, patient, day)
+        seed_patient(engine, clinician, patient, day)
     return DemoClinic(DEMO_CLINICIAN, emails, DEMO_PASSWORD, created=True)
 
 
-def _seed_patient(engine: Engine, clinician: Caller, patient: DemoPatient, today: dt.date) -> None:
-    start = today - dt.timedelta(weeks=patient.weeks)
+def seed_patient(
+    engine: Engine,
+    clinician: Caller,
+    patient: DemoPatient,
+    today: dt.date,
+    start: dt.date | None = None,
+) -> int:
+    """A patient in the clinician's care, with the demo password and the history they lived
+    from `start` (default: `patient.weeks` before today) up to yesterday; returns their id."""
+    start = start or today - dt.timedelta(weeks=patient.weeks)
     sample = patient.sample
     created = create_patient(
         UnitOfWork(engine),
@@ -84,6 +92,7 @@ def _seed_patient(engine: Engine, clinician: Caller, patient: DemoPatient, today
         _change_prescription(engine, clinician, created.id, start, week, rx)
     history = make_history(sample, start, patient.weeks, seed=patient.seed)
     _live(engine, me, clinician, history, today)
+    return created.id
 
 
 def _change_prescription(
