@@ -16,6 +16,7 @@ from pacewise.services.access import Caller
 from pacewise.services.accounts import add_user
 from pacewise.services.activity_log import log_session
 from pacewise.services.inputs import SessionInput
+from pacewise.services.patient_records import submit_questionnaire
 from tests.integration.conftest import CLINIC_START
 from tests.web.conftest import PASSWORD, Site, csrf_of
 
@@ -153,8 +154,19 @@ def test_only_the_clinician_in_charge_sees_a_patient(site: Site) -> None:
     assert site.signed_in(DOCTOR).get(patient_url(site)).status_code == 200
 
 
-def test_patient_page_shows_plan_weeks_sessions_and_who_viewed(site: Site) -> None:
+def test_patient_page_shows_plan_charts_weeks_sessions_results_and_who_viewed(
+    site: Site,
+) -> None:
     log_checkin(site, site.patient, "tired_muscles")
+    answers = {"pain": 4, "enjoyment": 6, "activity": 5}
+    submit_questionnaire(
+        UnitOfWork(site.engine),
+        Caller(site.patient, "patient"),
+        site.patient,
+        "PEG",
+        YESTERDAY,
+        answers,
+    )
     page = site.signed_in(DOCTOR).get(patient_url(site))
     assert page.status_code == 200
     html = page.text
@@ -163,6 +175,9 @@ def test_patient_page_shows_plan_weeks_sessions_and_who_viewed(site: Site) -> No
     assert "Week by week" in html
     assert "planned minutes" in html
     assert "Tired muscles while moving" in html
+    assert html.count("<svg") == 2  # minutes and PEG; no pain ratings yet, so no pain chart
+    assert "pr-chart-minutes" in html
+    assert re.search(r"<td>PEG</td>\s*<td>[^<]+</td>\s*<td>5</td>", html)
     assert "Who viewed this record" in html
     assert "doc@example.org" in html  # this very visit is in the access log
 
@@ -253,7 +268,7 @@ def test_save_makes_a_version_from_the_next_plan_week(site: Site) -> None:
     shown = doctor.get(answer.headers["location"]).text
     assert f"applies from {effective.strftime('%A')} {effective.day}" in shown
     history = doctor.get(url).text
-    assert "minutes a session at the start 8 min" in history
+    assert "session length at the start 8 min" in history
     assert "can do more" in history
 
 

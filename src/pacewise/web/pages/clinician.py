@@ -11,11 +11,13 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, status
 from fastapi.responses import RedirectResponse
+from markupsafe import Markup
 from pydantic import ValidationError
 from starlette.responses import Response
 
 from pacewise.domain import InvalidInput
 from pacewise.domain.triage import CHECKIN_WORDS
+from pacewise.services.access import Caller
 from pacewise.services.accounts import INVITE_VALID_FOR, create_patient
 from pacewise.services.activity_log import list_sessions
 from pacewise.services.alerts import clear_alert, list_alerts
@@ -29,9 +31,11 @@ from pacewise.services.prescriptions import (
     prescription_history,
     preview_prescription,
 )
+from pacewise.services.progress import progress_records
 from pacewise.services.records import NoPrescription
 from pacewise.web.api.dependencies import Uow
 from pacewise.web.api.schemas import NewPatientIn
+from pacewise.web.charts import minutes_chart, pain_chart, score_chart
 from pacewise.web.pages import prescription_form
 from pacewise.web.pages.common import CheckedForm, ClinicianVisitor, Visitor, render
 
@@ -43,6 +47,8 @@ SESSIONS_PER_PAGE = 10
 ALERTS_PER_PAGE = 20
 VIEWERS_PER_PAGE = 10
 RESULTS_PER_PAGE = 10
+CHART_WEEKS = 12
+"""The charts show the last 12 plan weeks, as on the patient's own Progress page."""
 
 INSTRUMENT_NAMES = {"PEG": "PEG", "PSFS": "PSFS", "TSK11": "TSK-11", "PGIC": "PGIC"}
 
@@ -155,8 +161,9 @@ def _patient_page(
         summaries, week_total = week_history(
             uow, caller, patient_id, today, WEEKS_PER_PAGE, paging.get("weeks", 0)
         )
+        charts = _charts(uow, caller, patient_id, today)
     except NoPrescription:
-        plan, summaries, week_total = None, [], 0
+        plan, summaries, week_total, charts = None, [], 0, []
     session_views, session_total = list_sessions(
         uow, caller, patient_id, SESSIONS_PER_PAGE, paging.get("sessions", 0)
     )
@@ -173,6 +180,7 @@ def _patient_page(
         status_code=status_code,
         patient=patient,
         plan=plan,
+        charts=charts,
         summaries=summaries,
         week_total=week_total,
         sessions=session_views,
@@ -197,6 +205,24 @@ def _patient_page(
         cleared=cleared,
         clear_problem=clear_problem,
     )
+
+
+def _charts(uow: Uow, caller: Caller, patient_id: int, today: dt.date) -> list[Markup]:
+    """The Progress page's charts (web.charts) over the last CHART_WEEKS plan weeks: planned
+    vs done minutes, daily pain with flares and acupuncture visits, and the PEG over time."""
+    weeks, _ = week_history(uow, caller, patient_id, today, CHART_WEEKS, 0)
+    records = progress_records(uow, caller, patient_id, today)
+    charted = weeks[::-1]
+    since = charted[0].week.start if charted else today
+    return [
+        minutes_chart([(s.week.week, s.planned_minutes, s.done_minutes) for s in charted]),
+        pain_chart(
+            [(day, pain) for day, pain in records.daily_pain if day >= since],
+            [flare.date for flare in records.flares if flare.date >= since],
+            [visit for visit in records.visits if visit >= since],
+        ),
+        score_chart([(a.answered_on, a.score) for a in records.answers_to("PEG")]),
+    ]
 
 
 # The prescription form ----------------------------------------------------------------------

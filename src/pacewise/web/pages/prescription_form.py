@@ -37,13 +37,13 @@ class NumberField:
 
 
 MAIN_FIELDS = (
-    NumberField("baseline_minutes", "Minutes a session at the start", unit="min"),
+    NumberField("baseline_minutes", "Session length at the start", unit="min"),
     NumberField("sessions_per_week", "Sessions a week at the start", whole=True),
     NumberField(
         "progression_rate",
         "Weekly growth",
         unit="percent",
-        hint="How much the weekly minutes may grow each week (10 % by default).",
+        hint="How much the weekly minutes may grow from one week to the next.",
     ),
     NumberField("weekly_target_minutes", "Weekly target", unit="min"),
     NumberField("max_session_minutes", "Longest session", unit="min"),
