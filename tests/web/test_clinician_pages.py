@@ -177,6 +177,8 @@ def test_patient_page_shows_plan_charts_weeks_sessions_results_and_who_viewed(
     assert "Tired muscles while moving" in html
     assert html.count("<svg") == 2  # minutes and PEG; no pain ratings yet, so no pain chart
     assert "pr-chart-minutes" in html
+    # a table that scrolls sideways on a phone can be reached with the keyboard
+    assert html.count('class="c-table-wrap"') == html.count('tabindex="0" role="region"') == 4
     assert re.search(r"<td>PEG</td>\s*<td>[^<]+</td>\s*<td>5</td>", html)
     assert "Who viewed this record" in html
     assert "doc@example.org" in html  # this very visit is in the access log
