@@ -3,6 +3,7 @@
     python -m tests.browser.screenshots docs/screenshots
 
 Not part of the test run: pictures change whenever a page does; commit them when they should.
+Each picture is what the screen shows first (1280x800 or 375x667), but for `WHOLE_PAGE`.
 A page that does not answer 200 is reported and skipped, so the pictures show only real pages.
 """
 
@@ -18,20 +19,17 @@ from pacewise.services.demo_seed import DEMO_CLINICIAN, DEMO_PASSWORD
 from tests.browser.live_server import DESKTOP, PHONE, launch_chromium, live_server
 
 PATIENT_PAGES = {
-    "sam@example.org": [("today", "/today"), ("progress", "/progress"), ("learn", "/learn")],
-    "tom@example.org": [("today-acupuncture-window", "/today"), ("log-session", "/log/new")],
+    "tom@example.org": [("today", "/today"), ("log-session", "/log/new")],
+    "sam@example.org": [("progress", "/progress")],
 }
+WHOLE_PAGE = {"progress"}
+"""Pictures of the whole page, not just the first screen: the charts are the point."""
 CLINICIAN_PAGES = [("clinician-dashboard", "/clinician")]
 
 
 def take(browser: Browser, base_url: str, folder: Path) -> list[Path]:
     saved: list[Path] = []
     for device, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
-        context = browser.new_context(viewport=viewport)  # type: ignore[arg-type]
-        page = context.new_page()
-        page.goto(base_url + "/sign-in")
-        saved.append(_snap(page, folder / f"sign-in-{device}.png"))
-        context.close()
         accounts = [*PATIENT_PAGES.items(), (DEMO_CLINICIAN, CLINICIAN_PAGES)]
         for email, pages in accounts:
             context = browser.new_context(viewport=viewport)  # type: ignore[arg-type]
@@ -48,7 +46,7 @@ def take(browser: Browser, base_url: str, folder: Path) -> list[Path]:
                 if answer is None or not answer.ok:
                     print(f"skipped {path}: {answer.status if answer else 'no answer'}")
                     continue
-                saved.append(_snap(page, folder / f"{name}-{device}.png"))
+                saved.append(_snap(page, folder / f"{name}-{device}.png", name in WHOLE_PAGE))
             context.close()
     return saved
 
@@ -65,8 +63,8 @@ def _first_patient_page(page: Page, base_url: str) -> list[tuple[str, str]]:
     return [("clinician-patient", href.split("#")[0])]
 
 
-def _snap(page: Page, path: Path) -> Path:
-    page.screenshot(path=str(path), full_page=True)
+def _snap(page: Page, path: Path, whole: bool = False) -> Path:
+    page.screenshot(path=str(path), full_page=whole)
     print(f"saved {path}")
     return path
 
