@@ -28,32 +28,45 @@ def patients_by_urgency(
 ) -> tuple[list[PatientInList], int]:
     """One page of the patients in the caller's care, most urgent first, and how many there are
     in all. Each patient's ranking is replayed only when their records changed or the day did
-    (see `PatientStatus`); every patient shown on the page is audited."""
+    (see `PatientStatus`); every patient shown on the page is audited.
+
+    The replays run in a read-only transaction and the rankings and audit events are written
+    after it in a short one, so on SQLite a clinician's list never holds the write lock while
+    it reads fifty histories.
+    """
     if caller.role != "clinician":
         raise NotFound(caller.user_id)
-    with uow:
-        patients = uow.care.patients_of(caller.user_id)
-        ids = [patient.id for patient in patients]
-        statuses = uow.statuses.for_patients(ids)
-        missing = [patient_id for patient_id in ids if patient_id not in statuses]
-        if missing:
-            # Committed before any replay, so a change made meanwhile bumps a row that exists.
+    with uow.reading():
+        ids = [patient.id for patient in uow.care.patients_of(caller.user_id)]
+        known = uow.statuses.for_patients(ids)
+        missing = [patient_id for patient_id in ids if patient_id not in known]
+    if missing:
+        # Rows exist before any replay, so a change made meanwhile bumps a version we compare.
+        with uow:
             uow.statuses.ensure(missing)
             uow.commit()
-            statuses = uow.statuses.for_patients(ids)
-        listed: list[PatientInList] = []
+    fresh: list[tuple[int, int, tuple[int, ...], tuple[str, ...]]] = []
+    listed: list[PatientInList] = []
+    with uow.reading():
+        patients = uow.care.patients_of(caller.user_id)
+        statuses = uow.statuses.for_patients([patient.id for patient in patients])
         for patient in patients:
-            status = statuses[patient.id]
+            status = statuses.get(patient.id)
+            if status is None:  # put in this clinician's care since the first read
+                continue
             if status.computed_version == status.version and status.computed_for == today:
                 rank, reasons = tuple(status.rank), tuple(status.reasons)
             else:
                 rank, reasons = _ranking(uow, patient.id, today)
-                uow.statuses.save(patient.id, status.version, today, list(rank), list(reasons))
+                fresh.append((patient.id, status.version, rank, reasons))
             listed.append(
                 PatientInList(patient.id, patient.email, patient.display_name, reasons, rank)
             )
-        listed.sort(key=lambda entry: (entry.rank, entry.id))
-        page = listed[offset : None if limit is None else offset + limit]
+    listed.sort(key=lambda entry: (entry.rank, entry.id))
+    page = listed[offset : None if limit is None else offset + limit]
+    with uow:
+        for patient_id, version, rank, reasons in fresh:
+            uow.statuses.save(patient_id, version, today, list(rank), list(reasons))
         for entry in page:
             uow.audit.record(
                 "patient.listed",

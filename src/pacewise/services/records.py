@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import json
 
 from pacewise.adapters.db.models import PrescriptionVersion
 from pacewise.adapters.db.unit_of_work import UnitOfWork
@@ -30,10 +32,16 @@ class NoPrescription(LookupError):
 def prescription_of(version: PrescriptionVersion) -> Prescription:
     """The engine's prescription from a stored version (validated as when it was saved)."""
     try:
-        settings = PrescriptionInput.model_validate(version.settings)
-        return settings.to_domain(Condition(version.condition))
+        return _prescription(version.condition, json.dumps(version.settings, sort_keys=True))
     except (ValueError, InvalidInput) as error:  # pragma: no cover - stored data was validated
         raise RuntimeError(f"stored prescription {version.id} is invalid: {error}") from error
+
+
+@functools.lru_cache(maxsize=1024)
+def _prescription(condition: str, settings: str) -> Prescription:
+    """Versions never change once saved, and most patients share a few profiles: each distinct
+    one is validated once per process (a `Prescription` is immutable, so sharing it is safe)."""
+    return PrescriptionInput.model_validate_json(settings).to_domain(Condition(condition))
 
 
 def prescription_on(uow: UnitOfWork, patient_id: int, day: dt.date) -> Prescription:
@@ -58,23 +66,24 @@ def load_history(uow: UnitOfWork, patient_id: int) -> History:
     if not versions:
         raise NoPrescription(patient_id)
     first = versions[0]
-    checkins = uow.sessions.checkins_for(patient_id)
     sessions = tuple(
         Session(
-            date=row.date,
-            minutes=row.minutes,
-            kind=Kind(row.kind),
-            start=row.start_time,
-            pain_before=row.pain_before,
-            pain_after=row.pain_after,
-            effort=row.effort,
-            checkin=tuple(checkins[row.id].codes) if row.id in checkins else (),
+            date=day,
+            minutes=minutes,
+            kind=Kind(kind),
+            start=start,
+            pain_before=pain_before,
+            pain_after=pain_after,
+            effort=effort,
+            checkin=tuple(codes) if codes else (),
         )
-        for row in uow.sessions.for_patient(patient_id)
+        for day, minutes, kind, start, pain_before, pain_after, effort, codes in (
+            uow.sessions.history_rows(patient_id)
+        )
     )
     alerts = tuple(
-        Alert(row.raised_on, Level(row.level), row.reason, row.cleared_on)
-        for row in uow.alerts.for_patient(patient_id)
+        Alert(raised, Level(level), reason, cleared)
+        for raised, level, reason, cleared in uow.alerts.history_rows(patient_id)
     )
     return History(
         prescription=prescription_of(first),
@@ -86,12 +95,11 @@ def load_history(uow: UnitOfWork, patient_id: int) -> History:
         sessions=sessions,
         daily_pain=uow.pain.for_patient(patient_id),
         reported_flares=tuple(
-            Flare(row.date, severe=row.severe) for row in uow.flares.for_patient(patient_id)
+            Flare(day, severe=severe) for day, severe in uow.flares.history_rows(patient_id)
         ),
         alerts=alerts,
         acupuncture=tuple(
-            AcupunctureVisit(row.date, row.pain_before, row.pain_after, row.notes)
-            for row in uow.acupuncture.for_patient(patient_id)
+            AcupunctureVisit(*row) for row in uow.acupuncture.history_rows(patient_id)
         ),
         derive_alerts=False,
     )

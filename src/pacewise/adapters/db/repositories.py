@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Row, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session as DbSession
 
@@ -269,6 +269,30 @@ class Sessions:
             query = query.where(ActivitySession.date <= until)
         return self.db.scalars(query.order_by(ActivitySession.date, ActivitySession.id)).all()
 
+    def history_rows(
+        self, patient_id: int
+    ) -> Sequence[
+        Row[dt.date, float, str, dt.time | None, int | None, int | None, int | None, list[str]]
+    ]:
+        """Every session as plain rows with its check-in's codes, oldest first: only the
+        columns the engine reads, in one query, without building ORM objects (a year is
+        hundreds of rows, read on every uncached plan)."""
+        return self.db.execute(
+            select(
+                ActivitySession.date,
+                ActivitySession.minutes,
+                ActivitySession.kind,
+                ActivitySession.start_time,
+                ActivitySession.pain_before,
+                ActivitySession.pain_after,
+                ActivitySession.effort,
+                CheckIn.codes,
+            )
+            .outerjoin(CheckIn, CheckIn.session_id == ActivitySession.id)
+            .where(ActivitySession.patient_id == patient_id)
+            .order_by(ActivitySession.date, ActivitySession.id)
+        ).all()
+
     def on_day(self, patient_id: int, day: dt.date) -> Sequence[ActivitySession]:
         return self.db.scalars(
             select(ActivitySession)
@@ -345,6 +369,14 @@ class Flares:
         self.db.flush()
         return flare
 
+    def history_rows(self, patient_id: int) -> Sequence[Row[dt.date, bool]]:
+        """(date, severe) of every reported flare, oldest first."""
+        return self.db.execute(
+            select(FlareReport.date, FlareReport.severe)
+            .where(FlareReport.patient_id == patient_id)
+            .order_by(FlareReport.date, FlareReport.id)
+        ).all()
+
     def for_patient(self, patient_id: int) -> Sequence[FlareReport]:
         return self.db.scalars(
             select(FlareReport)
@@ -361,6 +393,15 @@ class AcupunctureVisits:
         self.db.add(visit)
         self.db.flush()
         return visit
+
+    def history_rows(self, patient_id: int) -> Sequence[Row[dt.date, int | None, int | None, str]]:
+        """(date, pain before, pain after, notes) of every visit, oldest first."""
+        record = AcupunctureVisitRecord
+        return self.db.execute(
+            select(record.date, record.pain_before, record.pain_after, record.notes)
+            .where(record.patient_id == patient_id)
+            .order_by(record.date, record.id)
+        ).all()
 
     def for_patient(self, patient_id: int) -> Sequence[AcupunctureVisitRecord]:
         return self.db.scalars(
@@ -400,9 +441,7 @@ class Questionnaires:
     ) -> tuple[Sequence[QuestionnaireResponse], int]:
         """Newest first (by the day answered), one page, and how many there are in all."""
         mine = QuestionnaireResponse.patient_id == patient_id
-        total = self.db.scalar(
-            select(func.count()).select_from(QuestionnaireResponse).where(mine)
-        )
+        total = self.db.scalar(select(func.count()).select_from(QuestionnaireResponse).where(mine))
         rows = self.db.scalars(
             select(QuestionnaireResponse)
             .where(mine)
@@ -434,6 +473,16 @@ class Alerts:
             select(AlertRecord).where(
                 AlertRecord.patient_id == patient_id, AlertRecord.raised_on == day
             )
+        ).all()
+
+    def history_rows(self, patient_id: int) -> Sequence[Row[dt.date, str, str, dt.date | None]]:
+        """(raised on, level, reason, cleared on) of every alert, oldest first."""
+        return self.db.execute(
+            select(
+                AlertRecord.raised_on, AlertRecord.level, AlertRecord.reason, AlertRecord.cleared_on
+            )
+            .where(AlertRecord.patient_id == patient_id)
+            .order_by(AlertRecord.raised_on, AlertRecord.id)
         ).all()
 
     def for_patient(self, patient_id: int) -> Sequence[AlertRecord]:
