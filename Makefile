@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 CHROMIUM := /usr/bin/chromium
 AXE := tests/browser/node_modules/axe-core/axe.min.js
 
-.PHONY: run test screenshots lint bench install lock format clean
+.PHONY: run test screenshots lint bench bench-api install lock format clean
 
 # The web app on the default SQLite database, filled with the demo clinic on the first start.
 run: $(STAMP)
@@ -28,6 +28,11 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/engine.py
+	$(BIN)/python bench/api.py $(BENCH_API_ARGS)
+
+# The JSON API under load on SQLite and PostgreSQL; e.g. `make bench-api BENCH_API_ARGS=--quick`.
+bench-api: $(STAMP)
+	$(BIN)/python bench/api.py $(BENCH_API_ARGS)
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix src tests bench
