@@ -69,22 +69,16 @@ def test_assess_check_in_alerts_the_clinician_who_clears_it_and_the_plan_moves_o
 ) -> None:
     clinic = _small_clinic(server)
 
-    def checked(browser: Watched) -> None:
-        if javascript:
-            browser.check()
-        else:
-            assert browser.errors == []
-
     patient = open_page(viewport, javascript=javascript)
     patient.sign_in(clinic.patient)
     assert path_of(patient.page.url) == "/today"
     assert "Paused" not in _reason(patient)
-    checked(patient)
+    patient.check()
 
     # A session two days ago (last plan week) whose pain kept getting worse.
     patient.page.get_by_role("link", name="Log something else").click()
     assert path_of(patient.page.url) == "/log/new"
-    checked(patient)
+    patient.check()
     two_days_ago = clinic.today - dt.timedelta(days=2)
     patient.page.get_by_label("Day").fill(two_days_ago.isoformat())
     patient.page.get_by_label("Start time").fill("09:30")
@@ -94,14 +88,14 @@ def test_assess_check_in_alerts_the_clinician_who_clears_it_and_the_plan_moves_o
     patient.page.get_by_label("Pain after").select_option("5")
     patient.page.get_by_role("button", name="Save and check in").click()
     assert path_of(patient.page.url).endswith("/checkin")
-    checked(patient)
+    patient.check()
     patient.page.get_by_label("Pain kept getting worse while I moved").check()
     patient.page.get_by_role("button", name="Save my check-in").click()
     assert path_of(patient.page.url).endswith("/result")
     heading = patient.page.get_by_role("heading", level=1)
     assert heading.inner_text() == "Talk to your physician before doing more"
     assert patient.page.get_by_text("Pain kept getting worse while I moved").first.is_visible()
-    checked(patient)
+    patient.check()
 
     # This week was decided with last week's alert still open: the plan is paused.
     patient.page.get_by_role("link", name="Back to today").click()
@@ -114,17 +108,17 @@ def test_assess_check_in_alerts_the_clinician_who_clears_it_and_the_plan_moves_o
     assert path_of(doctor.page.url) == "/clinician"
     first = doctor.page.locator("a[href^='/clinician/patients/']").first
     assert first.inner_text() == clinic.patient_name
-    checked(doctor)
+    doctor.check()
     first.click()
     assert path_of(doctor.page.url).startswith("/clinician/patients/")
-    checked(doctor)
+    doctor.check()
     doctor.page.get_by_label("Note: why it can be cleared").fill(
         "Saw her today: a muscle strain, fine to carry on at this level."
     )
     doctor.page.get_by_role("button", name="Clear with note").click()
     assert doctor.page.get_by_text("The alert is cleared, with your note.").is_visible()
     assert doctor.page.get_by_role("button", name="Clear with note").count() == 0
-    checked(doctor)
+    doctor.check()
 
     # Cleared on the week's first day, the pause is lifted: the week holds (an alert was raised
     # in the week before it) and the plan moves on from here. (A clearance later in a week
@@ -133,7 +127,7 @@ def test_assess_check_in_alerts_the_clinician_who_clears_it_and_the_plan_moves_o
     reason = _reason(patient)
     assert "Paused" not in reason
     assert "cleared" in reason
-    checked(patient)
+    patient.check()
 
 
 def _reason(browser: Watched) -> str:
