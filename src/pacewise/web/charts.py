@@ -62,7 +62,7 @@ def _nice_ceiling(value: float) -> float:
     return float(10 * magnitude)  # pragma: no cover - the loop always ends at 10
 
 
-def _y_axis(high: float, low: float = 0.0, ticks: int = 4, unit: str = "") -> str:
+def _y_axis(high: float, low: float = 0.0, ticks: int = 4) -> str:
     parts = []
     for index in range(ticks + 1):
         value = low + (high - low) * index / ticks
@@ -71,14 +71,14 @@ def _y_axis(high: float, low: float = 0.0, ticks: int = 4, unit: str = "") -> st
             f'<line x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}" '
             f'stroke="#c9d2cd" stroke-width="1"/>'
             f'<text x="{LEFT - 6}" y="{y + FONT / 3:.1f}" text-anchor="end" '
-            f'font-size="{FONT}" fill="#4a555c">{escape(_num(value))}{escape(unit)}</text>'
+            f'font-size="{FONT}" fill="#4a555c">{escape(_num(value))}</text>'
         )
     return "".join(parts)
 
 
-def _x_label(x: float, text: str) -> str:
+def _x_label(x: float, text: str, anchor: str = "middle") -> str:
     return (
-        f'<text x="{x:.1f}" y="{HEIGHT - 10}" text-anchor="middle" font-size="{FONT}" '
+        f'<text x="{x:.1f}" y="{HEIGHT - 10}" text-anchor="{anchor}" font-size="{FONT}" '
         f'fill="#4a555c">{escape(text)}</text>'
     )
 
@@ -146,7 +146,7 @@ def minutes_chart(
     slot = PLOT_W / len(weeks)
     bar = max(2.0, slot * 0.6)
     label_every = _every(len(weeks))
-    parts = [_y_axis(high, unit="")]
+    parts = [_y_axis(high, ticks=5)]
     for index, (week, planned, done) in enumerate(weeks):
         middle = LEFT + slot * (index + 0.5)
         top = _y(done, high)
@@ -160,7 +160,8 @@ def minutes_chart(
             f'x2="{middle + slot * 0.45:.1f}" y2="{plan_y:.1f}" stroke="#1d2327" '
             f'stroke-width="3"/></g>'
         )
-        if index % label_every == 0 or index == len(weeks) - 1:
+        is_last = index == len(weeks) - 1
+        if is_last or (index % label_every == 0 and len(weeks) - 1 - index >= label_every):
             parts.append(_x_label(middle, f"wk {week}"))
     parts.append(
         _legend(
@@ -195,7 +196,10 @@ def _date_labels(first: dt.date, last: dt.date) -> str:
         return _x_label(_date_x(first, first, last), day_words(first))
     steps = min(MAX_X_LABELS - 2, days)
     labels = [first + dt.timedelta(days=round(days * i / steps)) for i in range(steps + 1)]
-    return "".join(_x_label(_date_x(day, first, last), day_words(day)) for day in labels)
+    return "".join(
+        _x_label(_date_x(day, first, last), day_words(day), "end" if day == last else "middle")
+        for day in labels
+    )
 
 
 def _triangle(x: float, y: float, fill: str) -> str:
