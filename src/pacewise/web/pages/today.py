@@ -1,5 +1,6 @@
 """The patient's Today page: today's planned sessions, the phase and why (issue 5), with one tap
-to log a planned session as done, the sessions already logged today, and what else to record."""
+to log a planned session as done, the sessions already logged today, what else to record, the
+education card that fits the moment and the questionnaires now due."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from pacewise.services.plans import plan_for
+from pacewise.services.progress import progress_records
 from pacewise.services.records import NoPrescription
 from pacewise.services.session_entries import sessions_on
 from pacewise.web.api.dependencies import Uow
@@ -34,6 +36,7 @@ def today_page(request: Request, uow: Uow, visitor: PatientVisitor) -> Response:
     except NoPrescription:
         return render(request, "no_plan.html", visitor)
     logged = sessions_on(uow, visitor.caller, visitor.user_id, day)
+    records = progress_records(uow, visitor.caller, visitor.user_id, day)
     done_at = {(s.start, s.kind) for s in logged if s.start is not None}
     return render(
         request,
@@ -43,5 +46,7 @@ def today_page(request: Request, uow: Uow, visitor: PatientVisitor) -> Response:
         day=day,
         logged=logged,
         done_at=done_at,
+        card=records.card,
+        due=records.due,
         saved=SAVED.get(request.query_params.get("saved", "")),
     )
