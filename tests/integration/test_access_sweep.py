@@ -47,9 +47,17 @@ def api_routes(routes: Sequence[BaseRoute], prefix: str = "") -> Iterator[tuple[
             yield from api_routes(included.included_router.routes, prefix + included.prefix)
 
 
+API = "/api/v1/"
+"""The JSON API; the pages have their own sweep (tests/web/test_page_access.py)."""
+
+
 def patient_routes() -> list[tuple[str, str]]:
     app = create_app(engine=create_engine("sqlite://"))
-    return [(method, path) for method, path in api_routes(app.routes) if "{patient_id}" in path]
+    return [
+        (method, path)
+        for method, path in api_routes(app.routes)
+        if "{patient_id}" in path and path.startswith(API)
+    ]
 
 
 ROUTES = patient_routes()
@@ -108,7 +116,8 @@ SAMPLE_BODIES[("DELETE", "/api/v1/admin/care")] = {"clinician_id": 1, "patient_i
 
 
 def every_route() -> list[tuple[str, str]]:
-    return list(api_routes(create_app(engine=create_engine("sqlite://")).routes))
+    routes = api_routes(create_app(engine=create_engine("sqlite://")).routes)
+    return [(method, path) for method, path in routes if path.startswith(API)]
 
 
 EVERY_ROUTE = every_route()

@@ -55,11 +55,22 @@ def site(engine: Engine) -> Site:
         clinician_email="doc@example.org",
         password=PASSWORD,
     )
+    # Outsiders for the access sweeps: another clinician with their own patient, and an admin.
+    add_user(UnitOfWork(engine), "outsider-doc@example.org", "clinician", password=PASSWORD)
+    other = add_user(
+        UnitOfWork(engine),
+        "outsider@example.org",
+        "patient",
+        clinician_email="outsider-doc@example.org",
+        password=PASSWORD,
+    )
+    add_user(UnitOfWork(engine), "outsider-admin@example.org", "admin", password=PASSWORD)
     with UnitOfWork(engine) as uow:
-        uow.prescriptions.add(
-            PrescriptionVersion(
-                patient_id=pat.id, condition="low_back_pain", start_date=CLINIC_START
+        for patient in (pat.id, other.id):
+            uow.prescriptions.add(
+                PrescriptionVersion(
+                    patient_id=patient, condition="low_back_pain", start_date=CLINIC_START
+                )
             )
-        )
         uow.commit()
     return Site(engine, pat.id, doc.id)
