@@ -12,6 +12,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -85,8 +86,15 @@ def postgres_template() -> Iterator[str]:
 @pytest.fixture(params=BACKENDS)
 def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     """A clean, migrated database on each backend."""
-    if request.param == "sqlite":
-        path = tmp_path / "pacewise.sqlite3"
+    with clean_engine(request, request.param, tmp_path) as engine:
+        yield engine
+
+
+@contextmanager
+def clean_engine(request: pytest.FixtureRequest, backend: str, folder: Path) -> Iterator[Engine]:
+    """A clean, migrated database on `backend`, gone afterwards (for fixtures of any scope)."""
+    if backend == "sqlite":
+        path = folder / "pacewise.sqlite3"
         shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
         engine = make_engine(f"sqlite:///{path}")
         yield engine
@@ -110,6 +118,7 @@ class Clinic:
     client: TestClient
     patient: int
     tokens: dict[str, str]
+    engine: Engine
 
     def as_(self, who: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens[who]}"}
@@ -117,6 +126,14 @@ class Clinic:
 
 @pytest.fixture
 def clinic(engine: Engine) -> Iterator[Clinic]:
+    with open_clinic(engine) as clinic:
+        yield clinic
+
+
+@contextmanager
+def open_clinic(engine: Engine) -> Iterator[Clinic]:
+    """Two clinicians, an admin, and two patients in doc's care (pat with a prescription), each
+    with an API token; and a client of the app on `engine`."""
     add_user(UnitOfWork(engine), "doc@example.org", "clinician")
     add_user(UnitOfWork(engine), "other-doc@example.org", "clinician")
     add_user(UnitOfWork(engine), "admin@example.org", "admin")
@@ -134,4 +151,4 @@ def clinic(engine: Engine) -> Iterator[Clinic]:
     names = ["doc", "other-doc", "admin", "pat", "other"]
     tokens = {name: create_token(UnitOfWork(engine), f"{name}@example.org", "t") for name in names}
     with TestClient(create_app(engine=engine)) as client:
-        yield Clinic(client, patient.id, tokens)
+        yield Clinic(client, patient.id, tokens, engine)

@@ -17,7 +17,7 @@ from pacewise.domain import InvalidInput, TriageResult, triage
 from pacewise.domain.triage import pain_outlasted_a_day
 from pacewise.domain.wording import day_words
 from pacewise.services.access import Caller, NotFound, open_patient_record, transaction_for
-from pacewise.services.inputs import SessionInput
+from pacewise.services.inputs import ClockTime, SessionInput
 from pacewise.services.records import prescription_on
 
 
@@ -106,7 +106,7 @@ def rate_daily_pain(
 class SessionView:
     id: int
     date: dt.date
-    start: dt.time | None
+    start: ClockTime | None
     minutes: float
     kind: str
     effort: int | None

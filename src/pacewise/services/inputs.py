@@ -18,10 +18,13 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    PlainSerializer,
     StrictBool,
     StrictFloat,
     StrictInt,
     ValidationError,
+    WithJsonSchema,
+    field_validator,
 )
 from pydantic_core import PydanticCustomError
 
@@ -39,17 +42,35 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _CLOCK = re.compile(r"\d{2}:\d{2}")
 
 
+EARLIEST_DATE = dt.date(1900, 1, 1)
+LATEST_DATE = dt.date(2099, 12, 31)
+"""A date outside these is a typing error. At year 1 or 9999 the engine's arithmetic (a week or
+two either side of a day) runs off Python's calendar, and a plan centuries ahead is slow to
+work out."""
+
+
 def _iso_date(value: Any) -> dt.date:
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return value
+        return _in_range(value)
     if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
         raise PydanticCustomError(
             "date_format", "must be a date as YYYY-MM-DD, got {got}", _got(value)
         )
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         raise PydanticCustomError("date_value", "no such date: {got}", _got(value)) from None
+    return _in_range(day)
+
+
+def _in_range(day: dt.date) -> dt.date:
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        raise PydanticCustomError(
+            "date_range",
+            "must be from {earliest} to {latest}, got {got}",
+            {"earliest": str(EARLIEST_DATE), "latest": str(LATEST_DATE), "got": str(day)},
+        )
+    return day
 
 
 def _clock_time(value: Any) -> dt.time:
@@ -131,7 +152,15 @@ def _got(value: Any) -> dict[str, str]:
 
 
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
-ClockTime = Annotated[dt.time, BeforeValidator(_clock_time)]
+ClockTime = Annotated[
+    dt.time,
+    BeforeValidator(_clock_time),
+    PlainSerializer(lambda time: time.strftime("%H:%M"), return_type=str, when_used="json"),
+    WithJsonSchema({"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$"}),
+]
+"""A time of day, "HH:MM" in JSON both ways: a saved prescription's `session_times` read back,
+and the schema says what is sent (not `format: time`, which wants seconds and a zone)."""
+
 Pain = Annotated[StrictInt, _rating(0, 10)]
 Effort = Annotated[StrictInt, _rating(0, 10)]
 Minutes = Annotated[StrictFloat | StrictInt, AfterValidator(_positive_minutes)]
@@ -141,9 +170,34 @@ CheckinCodes = Annotated[tuple[str, ...], BeforeValidator(_checkin)]
 
 
 class StrictModel(BaseModel):
-    """Unknown keys are an error: a typo must never be silently ignored."""
+    """Unknown keys are an error: a typo must never be silently ignored. So is a value no
+    database stores: text with a NUL character (PostgreSQL refuses it), or a number that is not
+    finite (JSON has none, but Python's parser reads `NaN` and `1e400`)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @field_validator("*")
+    @classmethod
+    def _storable(cls, value: Any) -> Any:
+        problem = _unstorable(value)
+        if problem is not None:
+            raise PydanticCustomError("unstorable", problem)
+        return value
+
+
+def _unstorable(value: Any) -> str | None:
+    """Why no database stores `value` (looking inside lists and mappings), or None."""
+    if isinstance(value, str):
+        return "must not contain a NUL character" if "\x00" in value else None
+    if isinstance(value, float):
+        return None if math.isfinite(value) else f"must be a finite number, got {value}"
+    if isinstance(value, dict):
+        inside = [*value.keys(), *value.values()]
+    elif isinstance(value, list | tuple):
+        inside = list(value)
+    else:
+        return None
+    return next((problem for problem in map(_unstorable, inside) if problem is not None), None)
 
 
 class SessionInput(StrictModel):

@@ -3,6 +3,8 @@ can read (JSON for the API, a plain page for a browser)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import FastAPI, Request, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
@@ -27,13 +29,35 @@ from pacewise.web.security import SecurityHeaders
 
 API = "/api/v1"
 
+PROBLEM_SCHEMA = {
+    "title": "Problem",
+    "type": "object",
+    "properties": {
+        "field": {"title": "Field", "type": "string", "examples": ["sessions[0].pain_before"]},
+        "message": {"title": "Message", "type": "string"},
+    },
+    "required": ["field", "message"],
+}
+"""One entry of a 422 answer's `detail`: the field, named as the CLI names it, and what is wrong."""
+
+
+class _Api(FastAPI):
+    def openapi(self) -> dict[str, Any]:
+        """FastAPI documents each 422 problem as its own `loc`, `msg` and `type`; ours name the
+        field instead (`_invalid_request`, `_invalid_input`), so the schema says that."""
+        if self.openapi_schema is None:
+            components = super().openapi().get("components", {}).get("schemas", {})
+            if "ValidationError" in components:
+                components["ValidationError"] = PROBLEM_SCHEMA
+        return super().openapi()
+
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
     """The app on the configured database, migrated at start (issue 4)."""
     settings = settings or Settings()
     engine = engine or database_engine(settings)
     upgrade(engine)
-    app = FastAPI(
+    app = _Api(
         title="pacewise",
         version=__version__,
         openapi_url=f"{API}/openapi.json",

@@ -10,13 +10,14 @@ from __future__ import annotations
 import secrets
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Query, Request, status
+from fastapi import Depends, HTTPException, Path, Query, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from pacewise.adapters.db.unit_of_work import UnitOfWork
 from pacewise.services.access import Caller
 from pacewise.services.accounts import caller_for_token
 from pacewise.services.sign_in import session_caller
+from pacewise.web.api.admin_schemas import MAX_ROW_ID
 
 SESSION_COOKIE = "pacewise_session"
 CSRF_HEADER = "X-CSRF-Token"
@@ -34,6 +35,9 @@ Uow = Annotated[UnitOfWork, Depends(unit_of_work)]
 # Every list is paginated the same way (issue 4): `limit` items from `offset`, newest first.
 Limit = Annotated[int, Query(ge=1, le=200, description="how many items a page holds")]
 Offset = Annotated[int, Query(ge=0, le=2**31 - 1, description="how many items to skip")]
+# A record named in a path: a larger id than an integer column holds names no record, and
+# PostgreSQL (SQLite past 2**63) refuses to look it up.
+RecordId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
 
 
 def current_caller(

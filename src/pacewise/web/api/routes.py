@@ -20,7 +20,7 @@ from pacewise.services.activity_log import (
 )
 from pacewise.services.alerts import AlertView, clear_alert, list_alerts
 from pacewise.services.clinician import patients_by_urgency
-from pacewise.services.inputs import AcupunctureInput, SessionInput
+from pacewise.services.inputs import AcupunctureInput, IsoDate, SessionInput
 from pacewise.services.my_data import delete_my_account, export_my_data
 from pacewise.services.patient_records import (
     log_acupuncture,
@@ -36,7 +36,14 @@ from pacewise.services.prescriptions import (
     preview_prescription,
 )
 from pacewise.services.sign_in import ABSOLUTE_EXPIRY, SignInRefused, sign_in, sign_out
-from pacewise.web.api.dependencies import SESSION_COOKIE, CurrentCaller, Limit, Offset, Uow
+from pacewise.web.api.dependencies import (
+    SESSION_COOKIE,
+    CurrentCaller,
+    Limit,
+    Offset,
+    RecordId,
+    Uow,
+)
 from pacewise.web.api.schemas import (
     CardOut,
     ClearIn,
@@ -106,7 +113,7 @@ def delete_me(caller: CurrentCaller, uow: Uow) -> None:
     "/patients/{patient_id}/sessions", status_code=status.HTTP_201_CREATED, tags=["patient"]
 )
 def post_session(
-    patient_id: int, entry: SessionInput, caller: CurrentCaller, uow: Uow
+    patient_id: RecordId, entry: SessionInput, caller: CurrentCaller, uow: Uow
 ) -> SessionLogged:
     """Log a session with its check-in; returns the triage result and the card to show."""
     _not_ahead(entry.date, "date")
@@ -116,7 +123,7 @@ def post_session(
 
 @router.put("/patients/{patient_id}/daily-pain", tags=["patient"])
 def put_daily_pain(
-    patient_id: int, rating: DailyPainIn, caller: CurrentCaller, uow: Uow
+    patient_id: RecordId, rating: DailyPainIn, caller: CurrentCaller, uow: Uow
 ) -> PainRated:
     """Rate today's (or a past day's) pain; a new rating of the same day replaces the old."""
     _not_ahead(rating.date, "date")
@@ -126,10 +133,10 @@ def put_daily_pain(
 
 @router.get("/patients/{patient_id}/plan", tags=["patient"])
 def get_plan(
-    patient_id: int,
+    patient_id: RecordId,
     caller: CurrentCaller,
     uow: Uow,
-    day: Annotated[dt.date | None, Query(alias="date")] = None,
+    day: Annotated[IsoDate | None, Query(alias="date")] = None,
 ) -> PlanOut:
     """The plan on a day (default today, UTC): this week's quota and reason, today's sessions."""
     view = plan_for(uow, caller, patient_id, day or _today())
@@ -143,12 +150,12 @@ def get_plan(
 
 @router.get("/patients/{patient_id}/weeks", tags=["patient", "clinician"])
 def get_weeks(
-    patient_id: int,
+    patient_id: RecordId,
     caller: CurrentCaller,
     uow: Uow,
     limit: Limit = 12,
     offset: Offset = 0,
-    day: Annotated[dt.date | None, Query(alias="date")] = None,
+    day: Annotated[IsoDate | None, Query(alias="date")] = None,
 ) -> Page[WeekSummaryOut]:
     """The plan weeks up to a day (default today), newest first: planned and done minutes,
     pain, flares, alerts and visits, each week summed up in words."""
@@ -159,7 +166,7 @@ def get_weeks(
 
 @router.get("/patients/{patient_id}/prescription", tags=["patient", "clinician"])
 def get_prescription(
-    patient_id: int, caller: CurrentCaller, uow: Uow, limit: Limit = 50, offset: Offset = 0
+    patient_id: RecordId, caller: CurrentCaller, uow: Uow, limit: Limit = 50, offset: Offset = 0
 ) -> Page[PrescriptionVersionView]:
     """The prescription's versions, newest first (the first is the latest saved): every
     setting, who changed it, when, and from which day it applies."""
@@ -170,7 +177,7 @@ def get_prescription(
 
 @router.post("/patients/{patient_id}/prescription/preview", tags=["clinician"])
 def post_prescription_preview(
-    patient_id: int, body: PrescriptionChangeInput, caller: CurrentCaller, uow: Uow
+    patient_id: RecordId, body: PrescriptionChangeInput, caller: CurrentCaller, uow: Uow
 ) -> PrescriptionPreviewOut:
     """What next week would be under these settings, beside what it is now; nothing is saved."""
     return PrescriptionPreviewOut.of(preview_prescription(uow, caller, patient_id, body, _today()))
@@ -182,7 +189,7 @@ def post_prescription_preview(
     tags=["clinician"],
 )
 def post_prescription(
-    patient_id: int, body: PrescriptionChangeInput, caller: CurrentCaller, uow: Uow
+    patient_id: RecordId, body: PrescriptionChangeInput, caller: CurrentCaller, uow: Uow
 ) -> PrescriptionSavedOut:
     """Save a new prescription (the clinician in charge only). It applies from the next plan
     week, so the week under way never changes; the answer shows that week under it."""
@@ -192,7 +199,7 @@ def post_prescription(
 
 @router.get("/patients/{patient_id}/alerts", tags=["patient", "clinician"])
 def get_alerts(
-    patient_id: int,
+    patient_id: RecordId,
     caller: CurrentCaller,
     uow: Uow,
     limit: Limit = 50,
@@ -206,7 +213,7 @@ def get_alerts(
 
 @router.post("/patients/{patient_id}/alerts/{alert_id}/clear", tags=["clinician"])
 def post_clear_alert(
-    patient_id: int, alert_id: int, body: ClearIn, caller: CurrentCaller, uow: Uow
+    patient_id: RecordId, alert_id: RecordId, body: ClearIn, caller: CurrentCaller, uow: Uow
 ) -> AlertView:
     """A clinician in charge clears an alert with a note."""
     return clear_alert(uow, caller, patient_id, alert_id, body.note, _today())
@@ -253,7 +260,7 @@ def post_accept_invite(token: str, body: InviteAcceptIn, uow: Uow) -> None:
 
 
 @router.post("/patients/{patient_id}/flares", status_code=status.HTTP_201_CREATED, tags=["patient"])
-def post_flare(patient_id: int, body: FlareIn, caller: CurrentCaller, uow: Uow) -> FlareOut:
+def post_flare(patient_id: RecordId, body: FlareIn, caller: CurrentCaller, uow: Uow) -> FlareOut:
     """Report a flare; the answer says what happens to next week's plan."""
     _not_ahead(body.date, "date")
     logged = report_flare(uow, caller, patient_id, body.date, body.severe, body.note)
@@ -264,7 +271,7 @@ def post_flare(patient_id: int, body: FlareIn, caller: CurrentCaller, uow: Uow) 
     "/patients/{patient_id}/acupuncture", status_code=status.HTTP_201_CREATED, tags=["patient"]
 )
 def post_acupuncture(
-    patient_id: int, body: AcupunctureInput, caller: CurrentCaller, uow: Uow
+    patient_id: RecordId, body: AcupunctureInput, caller: CurrentCaller, uow: Uow
 ) -> Created:
     _not_ahead(body.date, "date")
     visit = log_acupuncture(
@@ -279,7 +286,7 @@ def post_acupuncture(
     tags=["patient"],
 )
 def post_questionnaire(
-    patient_id: int, instrument: str, body: QuestionnaireIn, caller: CurrentCaller, uow: Uow
+    patient_id: RecordId, instrument: str, body: QuestionnaireIn, caller: CurrentCaller, uow: Uow
 ) -> ScoreOut:
     """Submit PEG, PSFS, TSK11 or PGIC answers; returns the score (MEASURES.md)."""
     _not_ahead(body.date, "date")
@@ -298,7 +305,7 @@ def get_cards() -> list[CardOut]:
 
 @router.get("/patients/{patient_id}/sessions", tags=["patient", "clinician"])
 def get_sessions(
-    patient_id: int,
+    patient_id: RecordId,
     caller: CurrentCaller,
     uow: Uow,
     limit: Limit = 50,
@@ -314,7 +321,9 @@ def get_sessions(
     status_code=status.HTTP_204_NO_CONTENT,
     tags=["patient"],
 )
-def delete_a_session(patient_id: int, session_id: int, caller: CurrentCaller, uow: Uow) -> None:
+def delete_a_session(
+    patient_id: RecordId, session_id: RecordId, caller: CurrentCaller, uow: Uow
+) -> None:
     delete_session(uow, caller, patient_id, session_id)
 
 
@@ -363,15 +372,19 @@ def delete_session_sign_out(
 
 @router.patch("/patients/{patient_id}/sessions/{session_id}", tags=["patient"])
 def patch_session(
-    patient_id: int, session_id: int, body: SessionChanges, caller: CurrentCaller, uow: Uow
+    patient_id: RecordId,
+    session_id: RecordId,
+    body: SessionChanges,
+    caller: CurrentCaller,
+    uow: Uow,
 ) -> SessionLogged:
     """Change a session (only the fields sent); returns the new triage result."""
     changes = body.model_dump(exclude_unset=True)
-    if "date" in changes:
-        _not_ahead(changes["date"], "date")
     for field in ("date", "minutes", "kind"):
         if field in changes and changes[field] is None:
             raise InvalidInput(field, "cannot be emptied")
+    if "date" in changes:
+        _not_ahead(changes["date"], "date")
     if "kind" in changes:
         changes["kind"] = changes["kind"].value
     if "minutes" in changes:

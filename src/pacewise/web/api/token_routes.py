@@ -6,7 +6,7 @@ from fastapi import APIRouter, status
 
 from pacewise.services.inputs import StrictModel
 from pacewise.services.tokens import TokenView, create_my_token, my_tokens, revoke_my_token
-from pacewise.web.api.dependencies import CurrentCaller, Limit, Offset, Uow
+from pacewise.web.api.dependencies import CurrentCaller, Limit, Offset, RecordId, Uow
 from pacewise.web.api.schemas import Out, Page
 
 router = APIRouter(prefix="/me/tokens", tags=["account"])
@@ -42,6 +42,6 @@ def get_tokens(
 
 
 @router.delete("/{token_id}")
-def delete_token(token_id: int, caller: CurrentCaller, uow: Uow) -> TokenView:
+def delete_token(token_id: RecordId, caller: CurrentCaller, uow: Uow) -> TokenView:
     """Revoke one of my tokens: it stops working at once."""
     return revoke_my_token(uow, caller, token_id)
