@@ -71,3 +71,14 @@ def test_every_answer_carries_the_security_headers(site: Site) -> None:
         assert "unsafe-inline" not in policy, path
         assert headers["x-frame-options"] == "DENY", path
         assert headers["x-content-type-options"] == "nosniff", path
+
+
+def test_a_page_asked_with_a_bad_address_answers_with_a_page_not_json(site: Site) -> None:
+    doctor = site.signed_in("doc@example.org")
+    answer = doctor.get("/clinician?offset=-1")
+    assert answer.status_code == 400
+    assert answer.headers["content-type"].startswith("text/html")
+    assert "not as expected" in answer.text
+    api = doctor.get("/api/v1/clinician/patients?offset=-1")
+    assert api.status_code == 422
+    assert api.json()["detail"][0]["field"] == "offset"

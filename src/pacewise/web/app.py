@@ -92,6 +92,10 @@ def _is_api(request: Request) -> bool:
 
 
 PAGE_ERRORS = {
+    400: (
+        "Something is not right",
+        "Part of that request was not as expected. Please go back and try again.",
+    ),
     403: ("Not allowed", "This page cannot do that."),
     404: ("Not found", "There is nothing here, or it is not yours to see."),
     405: ("Not found", "There is nothing here."),
@@ -122,14 +126,20 @@ def _problem(code: int, problems: list[dict[str, str]]) -> JSONResponse:
     return JSONResponse({"detail": problems}, status_code=code)
 
 
-async def _invalid_input(_: Request, error: Exception) -> JSONResponse:
+async def _invalid_input(request: Request, error: Exception) -> Response:
     assert isinstance(error, InvalidInput)
+    if not _is_api(request):
+        return _page_error(request, 400, f"{error.message[:1].upper()}{error.message[1:]}.")
     return _problem(422, [{"field": error.field, "message": error.message}])
 
 
-async def _invalid_request(_: Request, error: Exception) -> JSONResponse:
-    """Pydantic's errors, each naming its field the way the CLI does (`sessions[0].pain`)."""
+async def _invalid_request(request: Request, error: Exception) -> Response:
+    """Pydantic's errors, each naming its field the way the CLI does (`sessions[0].pain`); a
+    page asked with a bad address or form gets a plain page instead (forms check their own
+    fields and answer with the form)."""
     assert isinstance(error, RequestValidationError)
+    if not _is_api(request):
+        return _page_error(request, 400)
     problems = []
     for problem in error.errors():
         location = [part for part in problem["loc"] if part not in ("body", "query", "path")]
