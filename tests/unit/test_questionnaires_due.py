@@ -8,13 +8,17 @@ import datetime as dt
 import pytest
 
 from pacewise.domain import InvalidInput
-from pacewise.domain.questionnaires_due import questionnaire_schedule, questionnaires_due
+from pacewise.domain.questionnaires_due import QuestionnaireDue, questionnaire_schedule
 
 START = dt.date(2026, 1, 5)  # a Monday: plan week 1 is 5-11 Jan
 
 
 def due_on(today: dt.date, **last: dt.date) -> list[str]:
-    return [entry.instrument for entry in questionnaires_due(START, today, last)]
+    return instruments_due(questionnaire_schedule(START, today, last))
+
+
+def instruments_due(schedule: tuple[QuestionnaireDue, ...]) -> list[str]:
+    return [entry.instrument for entry in schedule if entry.due]
 
 
 def test_on_the_first_day_peg_psfs_and_tsk11_are_due_but_not_pgic() -> None:
@@ -65,10 +69,10 @@ def test_an_early_pgic_does_not_make_it_due_before_week_12() -> None:
 
 
 def test_intervals_are_settings() -> None:
-    due = questionnaires_due(
+    schedule = questionnaire_schedule(
         START, dt.date(2026, 1, 8), {"PEG": START}, peg_every_days=3, pgic_from_week=1
     )
-    assert [entry.instrument for entry in due] == ["PEG", "PSFS", "TSK11", "PGIC"]
+    assert instruments_due(schedule) == ["PEG", "PSFS", "TSK11", "PGIC"]
 
 
 def test_a_nonsense_interval_is_refused_naming_it() -> None:

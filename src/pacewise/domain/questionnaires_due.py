@@ -26,7 +26,6 @@ __all__ = [
     "INSTRUMENT_NAMES",
     "QuestionnaireDue",
     "questionnaire_schedule",
-    "questionnaires_due",
 ]
 
 INSTRUMENTS: Final[tuple[str, ...]] = ("PEG", "PSFS", "TSK11", "PGIC")
@@ -100,28 +99,3 @@ def questionnaire_schedule(
             due_from = max(due_from, last + every[instrument])
         schedule.append(QuestionnaireDue(instrument, due_from, today >= due_from, last))
     return tuple(schedule)
-
-
-def questionnaires_due(
-    start: dt.date,
-    today: dt.date,
-    last_answered: Mapping[str, dt.date | None],
-    *,
-    peg_every_days: int = 7,
-    psfs_every_days: int = 28,
-    tsk11_every_days: int = 28,
-    pgic_from_week: int = 12,
-    pgic_every_days: int = 28,
-) -> tuple[QuestionnaireDue, ...]:
-    """Only the instruments due on `today`, in `INSTRUMENTS` order (`questionnaire_schedule`)."""
-    schedule = questionnaire_schedule(
-        start,
-        today,
-        last_answered,
-        peg_every_days=peg_every_days,
-        psfs_every_days=psfs_every_days,
-        tsk11_every_days=tsk11_every_days,
-        pgic_from_week=pgic_from_week,
-        pgic_every_days=pgic_every_days,
-    )
-    return tuple(entry for entry in schedule if entry.due)
