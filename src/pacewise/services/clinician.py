@@ -36,32 +36,17 @@ def patients_by_urgency(
     """
     if caller.role != "clinician":
         raise NotFound(caller.user_id)
-    with uow.reading():
-        ids = [patient.id for patient in uow.care.patients_of(caller.user_id)]
-        known = uow.statuses.for_patients(ids)
-        missing = [patient_id for patient_id in ids if patient_id not in known]
-    if missing:
-        # Rows exist before any replay, so a change made meanwhile bumps a version we compare.
+    while True:
+        with uow.reading():
+            found = _rank_patients(uow, caller.user_id, today)
+        if found is not None:
+            break
+        # Every patient gets a status row before any replay, so a change made meanwhile bumps
+        # a version the replay is compared with; then the list is read afresh.
         with uow:
-            uow.statuses.ensure(missing)
+            uow.statuses.ensure([p.id for p in uow.care.patients_of(caller.user_id)])
             uow.commit()
-    fresh: list[tuple[int, int, tuple[int, ...], tuple[str, ...]]] = []
-    listed: list[PatientInList] = []
-    with uow.reading():
-        patients = uow.care.patients_of(caller.user_id)
-        statuses = uow.statuses.for_patients([patient.id for patient in patients])
-        for patient in patients:
-            status = statuses.get(patient.id)
-            if status is None:  # put in this clinician's care since the first read
-                continue
-            if status.computed_version == status.version and status.computed_for == today:
-                rank, reasons = tuple(status.rank), tuple(status.reasons)
-            else:
-                rank, reasons = _ranking(uow, patient.id, today)
-                fresh.append((patient.id, status.version, rank, reasons))
-            listed.append(
-                PatientInList(patient.id, patient.email, patient.display_name, reasons, rank)
-            )
+    listed, fresh = found
     listed.sort(key=lambda entry: (entry.rank, entry.id))
     page = listed[offset : None if limit is None else offset + limit]
     with uow:
@@ -76,6 +61,32 @@ def patients_by_urgency(
             )
         uow.commit()
     return page, len(listed)
+
+
+Fresh = list[tuple[int, int, tuple[int, ...], tuple[str, ...]]]
+"""Rankings replayed in this request: (patient id, record version, rank, reasons)."""
+
+
+def _rank_patients(
+    uow: UnitOfWork, clinician_id: int, today: dt.date
+) -> tuple[list[PatientInList], Fresh] | None:
+    """Every patient in care with their ranking (stored, or replayed when out of date), inside
+    an open read transaction; None when a patient has no status row yet."""
+    patients = uow.care.patients_of(clinician_id)
+    statuses = uow.statuses.for_patients([patient.id for patient in patients])
+    if len(statuses) < len(patients):
+        return None
+    listed: list[PatientInList] = []
+    fresh: Fresh = []
+    for patient in patients:
+        status = statuses[patient.id]
+        if status.computed_version == status.version and status.computed_for == today:
+            rank, reasons = tuple(status.rank), tuple(status.reasons)
+        else:
+            rank, reasons = _ranking(uow, patient.id, today)
+            fresh.append((patient.id, status.version, rank, reasons))
+        listed.append(PatientInList(patient.id, patient.email, patient.display_name, reasons, rank))
+    return listed, fresh
 
 
 def _ranking(
