@@ -7,6 +7,8 @@ STAMP := $(VENV)/.installed
 # The browser tests' tools: Debian's Chromium (never a downloaded build) and axe-core, pinned.
 CHROMIUM := /usr/bin/chromium
 AXE := tests/browser/node_modules/axe-core/axe.min.js
+# The PDF report tests render pages with poppler's pdftoppm and read text with pdftotext.
+PDFTOPPM := /usr/bin/pdftoppm
 
 .PHONY: run test screenshots lint bench bench-api install lock format clean
 
@@ -14,7 +16,7 @@ AXE := tests/browser/node_modules/axe-core/axe.min.js
 run: $(STAMP)
 	$(BIN)/pacewise demo
 
-test: $(STAMP) $(CHROMIUM) $(AXE)
+test: $(STAMP) $(CHROMIUM) $(AXE) $(PDFTOPPM)
 	$(BIN)/python -m pytest
 
 # Pictures of the main pages, desktop and phone, for README (run by hand, then commit docs/).
@@ -38,11 +40,15 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix src tests bench
 	$(BIN)/ruff format src tests bench
 
-install: $(STAMP) $(CHROMIUM) $(AXE)
+install: $(STAMP) $(CHROMIUM) $(AXE) $(PDFTOPPM)
 
 $(CHROMIUM):
 	@if [ "$$(id -u)" -eq 0 ]; then sudo=; else sudo=sudo; fi; \
 	  $$sudo apt-get update && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
+
+$(PDFTOPPM):
+	@if [ "$$(id -u)" -eq 0 ]; then sudo=; else sudo=sudo; fi; \
+	  $$sudo apt-get update && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y poppler-utils
 
 $(AXE): tests/browser/package.json tests/browser/package-lock.json
 	cd tests/browser && npm ci --no-audit --no-fund

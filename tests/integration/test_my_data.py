@@ -10,6 +10,8 @@ from pacewise.adapters.db.models import (
     AcupunctureVisitRecord,
     AuditEvent,
     Base,
+    CalendarFeed,
+    DailyActivity,
     FlareReport,
     ImportJob,
     QuestionnaireResponse,
@@ -46,6 +48,12 @@ def fill_every_table(engine: Engine, clinic: Clinic) -> None:
             )
         )
         uow.users.db.add(ImportJob(patient_id=patient, kind="gpx", filename="walk.gpx"))
+        uow.users.db.add(
+            DailyActivity(
+                patient_id=patient, date=dt.date(2026, 1, 8), source="apple_health", steps=4000
+            )
+        )
+        uow.users.db.add(CalendarFeed(patient_id=patient, token_hash="0" * 64))
         uow.commit()
     create_token(UnitOfWork(engine), "pat@example.org", "second phone")
     clinic.client.get(f"/api/v1/patients/{patient}/alerts", headers=clinic.as_("doc"))
@@ -63,6 +71,7 @@ def test_the_export_holds_every_table_of_the_patients_data(clinic: Clinic, engin
     assert all(
         row["patient_id"] == clinic.patient for t in patient_tables() for row in export[t.name]
     )
+    assert all("token_hash" not in row for row in export["calendar_feeds"])
     assert ("alerts.viewed", "clinician") in {
         (e["action"], e["role"]) for e in export["access_log"]
     }

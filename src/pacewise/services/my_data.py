@@ -18,6 +18,10 @@ from pacewise.adapters.db.unit_of_work import UnitOfWork
 from pacewise.services.access import Caller, NotFound
 
 
+# Columns that would let the file's reader act as the patient (a calendar feed's secret).
+SECRETS = frozenset({"token_hash"})
+
+
 def patient_tables() -> list[Table]:
     """Every table that holds rows about one patient (the audit log is reported separately)."""
     return [
@@ -49,7 +53,8 @@ def export_my_data(uow: UnitOfWork, caller: Caller) -> dict[str, Any]:
         for table in patient_tables():
             rows = db.execute(select(table).where(table.c.patient_id == user.id)).mappings()
             export[table.name] = [
-                {key: _plain(value) for key, value in row.items()} for row in rows
+                {key: _plain(value) for key, value in row.items() if key not in SECRETS}
+                for row in rows
             ]
         export["access_log"] = [
             {"at": e.at.isoformat(), "by": e.actor_id, "role": e.actor_role, "action": e.action}

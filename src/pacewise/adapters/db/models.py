@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     CheckConstraint,
     Date,
     DateTime,
@@ -41,6 +42,7 @@ ROLES = ("patient", "clinician", "admin")
 KINDS = ("walk", "cycle", "swim", "aquatic", "stretch", "strength", "yoga", "tai_chi", "other")
 LEVELS = ("CONTINUE", "ASSESS", "STOP")
 INSTRUMENTS = ("PEG", "PSFS", "TSK11", "PGIC")
+IMPORT_STATUSES = ("pending", "running", "done", "failed")
 
 
 class UTCDateTime(TypeDecorator[dt.datetime]):
@@ -338,21 +340,71 @@ class LoginFailure(Base):
 
 
 class ImportJob(Base):
-    """One import of a patient's file and what it added (issue: importers)."""
+    """One import of a patient's file: where it stands and what it added (issue 6: importers).
+
+    Progress lives here, not in a process's memory, so any app process can show it and a job
+    left `running` by a crashed worker can be found and resumed or failed.
+    """
 
     __tablename__ = "import_jobs"
+    __table_args__ = (CheckConstraint(_one_of("status", IMPORT_STATUSES), name="status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     patient_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     kind: Mapped[str] = mapped_column(String(32))
     filename: Mapped[str] = mapped_column(String(255), default="")
+    stored_path: Mapped[str] = mapped_column(String(1000), default="")
     status: Mapped[str] = mapped_column(String(16), default="pending")
+    bytes_total: Mapped[int] = mapped_column(BigInteger, default=0)
+    bytes_read: Mapped[int] = mapped_column(BigInteger, default=0)
+    records_seen: Mapped[int] = mapped_column(default=0)
     added: Mapped[int] = mapped_column(default=0)
     already_present: Mapped[int] = mapped_column(default=0)
     skipped: Mapped[int] = mapped_column(default=0)
+    skipped_reasons: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
+    daily_totals: Mapped[int] = mapped_column(default=0)
+    attempts: Mapped[int] = mapped_column(default=0)
     error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utc_now, onupdate=utc_now)
     finished_at: Mapped[dt.datetime | None] = mapped_column()
+
+
+class DailyActivity(Base):
+    """A day's activity totals from one source (a phone or watch export): steps and exercise
+    minutes. Minutes count toward the plan and the boom-and-bust detector on days without a
+    logged session (`domain/activity.py`); one row per patient, day and source, so a newer
+    export of the same days replaces rather than adds."""
+
+    __tablename__ = "daily_activity"
+    __table_args__ = (
+        UniqueConstraint("patient_id", "date", "source"),
+        CheckConstraint("steps >= 0", name="steps_not_negative"),
+        CheckConstraint("exercise_minutes >= 0", name="exercise_minutes_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    date: Mapped[dt.date] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(String(32))
+    steps: Mapped[int | None] = mapped_column(Integer)
+    exercise_minutes: Mapped[float | None] = mapped_column(Float)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utc_now, onupdate=utc_now)
+
+
+class CalendarFeed(Base):
+    """A patient's private iCalendar feed of planned sessions (issue 7): the secret in its URL
+    is stored hashed, and revoking it makes the URL answer 404."""
+
+    __tablename__ = "calendar_feeds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(128), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column()
 
 
 class PatientStatus(Base):
