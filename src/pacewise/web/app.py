@@ -21,9 +21,9 @@ from pacewise.domain import InvalidInput
 from pacewise.services.access import NotAllowed, NotFound
 from pacewise.services.inputs import field_path
 from pacewise.services.records import NoPrescription
-from pacewise.web.api import admin_routes, audit_routes, token_routes
+from pacewise.web.api import admin_routes, audit_routes, export_routes, import_routes, token_routes
 from pacewise.web.api.routes import router
-from pacewise.web.pages import auth, clinician, log, progress, today
+from pacewise.web.pages import auth, clinician, exports, imports, log, progress, today
 from pacewise.web.pages.common import SignInNeeded, render, sign_in_url
 from pacewise.web.security import SecurityHeaders
 
@@ -70,6 +70,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(token_routes.router, prefix=API)
     app.include_router(admin_routes.router, prefix=API)
     app.include_router(audit_routes.router, prefix=API)
+    app.include_router(import_routes.router, prefix=API)
+    app.include_router(export_routes.router, prefix=API)
     app.add_exception_handler(InvalidInput, _invalid_input)
     app.add_exception_handler(RequestValidationError, _invalid_request)
     app.add_exception_handler(NotFound, _not_found)
@@ -80,6 +82,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(log.router)
     app.include_router(progress.router)
     app.include_router(clinician.router)
+    app.include_router(imports.router)
+    app.include_router(exports.router)
     app.mount("/static", StaticFiles(packages=[("pacewise.web", "static")]), name="static")
     app.add_exception_handler(SignInNeeded, _sign_in_needed)
     app.add_exception_handler(StarletteHTTPException, _http_error)
