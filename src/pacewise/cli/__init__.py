@@ -6,6 +6,7 @@ import typer
 
 from pacewise.cli.db import db_app, info
 from pacewise.cli.demo import demo
+from pacewise.cli.exports import export_app
 from pacewise.cli.sample import sample
 from pacewise.cli.serve import serve
 from pacewise.cli.simulate import simulate
@@ -25,6 +26,7 @@ app.command()(serve)
 app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
+app.add_typer(export_app, name="export")
 
 
 def main() -> None:

@@ -17,7 +17,6 @@ from pacewise.adapters.db.models import AuditEvent, Base
 from pacewise.adapters.db.unit_of_work import UnitOfWork
 from pacewise.services.access import Caller, NotFound
 
-
 # Columns that would let the file's reader act as the patient (a calendar feed's secret).
 SECRETS = frozenset({"token_hash"})
 
