@@ -21,9 +21,16 @@ from pacewise.domain import InvalidInput
 from pacewise.services.access import NotAllowed, NotFound
 from pacewise.services.inputs import field_path
 from pacewise.services.records import NoPrescription
-from pacewise.web.api import admin_routes, audit_routes, export_routes, import_routes, token_routes
+from pacewise.web.api import (
+    admin_routes,
+    audit_routes,
+    export_routes,
+    import_routes,
+    report_routes,
+    token_routes,
+)
 from pacewise.web.api.routes import router
-from pacewise.web.pages import auth, clinician, exports, imports, log, progress, today
+from pacewise.web.pages import auth, clinician, exports, imports, log, progress, reports, today
 from pacewise.web.pages.common import SignInNeeded, render, sign_in_url
 from pacewise.web.security import SecurityHeaders
 
@@ -72,6 +79,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(audit_routes.router, prefix=API)
     app.include_router(import_routes.router, prefix=API)
     app.include_router(export_routes.router, prefix=API)
+    app.include_router(report_routes.router, prefix=API)
     app.add_exception_handler(InvalidInput, _invalid_input)
     app.add_exception_handler(RequestValidationError, _invalid_request)
     app.add_exception_handler(NotFound, _not_found)
@@ -84,6 +92,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(clinician.router)
     app.include_router(imports.router)
     app.include_router(exports.router)
+    app.include_router(reports.router)
     app.mount("/static", StaticFiles(packages=[("pacewise.web", "static")]), name="static")
     app.add_exception_handler(SignInNeeded, _sign_in_needed)
     app.add_exception_handler(StarletteHTTPException, _http_error)
