@@ -33,6 +33,24 @@ class Settings(BaseSettings):
     environment: Literal["development", "production", "test"] = "development"
     database_url: str = Field(default_factory=default_database_url)
     secret_key: str = DEFAULT_SECRET
+    data_dir: Path = Field(default_factory=default_data_dir)
+    """Where the default SQLite files live: the background jobs' queue, and uploads."""
+    upload_dir: Path | None = None
+    """Where uploaded files wait for their import (default: `uploads` in the data folder); each
+    is deleted when its job ends."""
+    upload_limit_bytes: int = Field(default=4 * 1024**3, ge=1)
+    """The largest file a person may upload (issue 6: default 4 GB; a long-time Apple Health
+    export is 1-3 GB)."""
+    redis_url: str | None = None
+    """Background jobs go through Redis when set (workers on other machines), else through a
+    SQLite queue in the data folder."""
+    queue_name: str = "pacewise"
+    serve_runs_worker: bool = True
+    """`pacewise serve` and `pacewise demo` run a worker thread, so one process does it all."""
+
+    @property
+    def uploads(self) -> Path:
+        return self.upload_dir if self.upload_dir is not None else self.data_dir / "uploads"
 
     @model_validator(mode="after")
     def _refuse_default_secret_in_production(self) -> Settings:

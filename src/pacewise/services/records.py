@@ -60,7 +60,8 @@ def load_history(uow: UnitOfWork, patient_id: int) -> History:
     """Everything recorded for the patient, as plain domain values.
 
     Alerts come from the store with their clearances (they were raised when the check-in or the
-    next day's rating was saved), so the engine does not raise them again.
+    next day's rating was saved), so the engine does not raise them again. Exercise minutes
+    recorded by a phone or watch count on days without a logged session (issue 6).
     """
     versions = uow.prescriptions.history(patient_id)
     if not versions:
@@ -101,5 +102,6 @@ def load_history(uow: UnitOfWork, patient_id: int) -> History:
         acupuncture=tuple(
             AcupunctureVisit(*row) for row in uow.acupuncture.history_rows(patient_id)
         ),
+        daily_activity=uow.sessions.daily_exercise_minutes(patient_id),
         derive_alerts=False,
     )

@@ -7,7 +7,8 @@ partitioned by clinic later (DESIGN.md, deployment shapes).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from itertools import islice
 from typing import Any
 
 from sqlalchemy import Row, delete, func, select, update
@@ -22,8 +23,10 @@ from pacewise.adapters.db.models import (
     AuditEvent,
     CareRelationship,
     CheckIn,
+    DailyActivity,
     DailyPain,
     FlareReport,
+    ImportJob,
     Invite,
     LoginFailure,
     PatientStatus,
@@ -292,6 +295,19 @@ class Sessions:
             .where(ActivitySession.patient_id == patient_id)
             .order_by(ActivitySession.date, ActivitySession.id)
         ).all()
+
+    def daily_exercise_minutes(self, patient_id: int) -> dict[dt.date, float]:
+        """Each day's recorded exercise minutes: the largest any source reported (two devices
+        that both saw the same walk must not count it twice)."""
+        rows = self.db.execute(
+            select(DailyActivity.date, func.max(DailyActivity.exercise_minutes))
+            .where(
+                DailyActivity.patient_id == patient_id,
+                DailyActivity.exercise_minutes.is_not(None),
+            )
+            .group_by(DailyActivity.date)
+        ).all()
+        return {day: float(minutes) for day, minutes in rows if minutes}
 
     def on_day(self, patient_id: int, day: dt.date) -> Sequence[ActivitySession]:
         return self.db.scalars(
@@ -621,3 +637,129 @@ class PatientStatuses:
             .execution_options(synchronize_session=False)
         )
         return bool(getattr(result, "rowcount", 0))
+
+
+class ImportJobs:
+    """Imports of patients' files: the job rows that carry their progress (issue 6)."""
+
+    def __init__(self, db: DbSession) -> None:
+        self.db = db
+
+    def add(self, job: ImportJob) -> ImportJob:
+        self.db.add(job)
+        self.db.flush()
+        return job
+
+    def get(self, patient_id: int, job_id: int) -> ImportJob | None:
+        return self.db.scalar(
+            select(ImportJob).where(ImportJob.id == job_id, ImportJob.patient_id == patient_id)
+        )
+
+    def by_id(self, job_id: int) -> ImportJob | None:
+        """A job by its id alone, for the worker that runs it (it acts for nobody)."""
+        return self.db.get(ImportJob, job_id)
+
+    def claim(self, job_id: int, moment: dt.datetime) -> bool:
+        """Mark a pending job running, one more attempt; False when it was not pending (another
+        worker took it, or it ended)."""
+        taken = self.db.execute(
+            update(ImportJob)
+            .where(ImportJob.id == job_id, ImportJob.status == "pending")
+            .values(status="running", attempts=ImportJob.attempts + 1, updated_at=moment)
+            .execution_options(synchronize_session=False)
+        )
+        return bool(getattr(taken, "rowcount", 0))
+
+    def record_progress(
+        self, job_id: int, bytes_read: int, records_seen: int, moment: dt.datetime
+    ) -> None:
+        """Progress, and the heartbeat that shows the job's worker is alive."""
+        self.db.execute(
+            update(ImportJob)
+            .where(ImportJob.id == job_id, ImportJob.status == "running")
+            .values(bytes_read=bytes_read, records_seen=records_seen, updated_at=moment)
+            .execution_options(synchronize_session=False)
+        )
+
+    def page(self, patient_id: int, limit: int, offset: int) -> tuple[Sequence[ImportJob], int]:
+        """The patient's imports, newest first, and how many there are."""
+        where = ImportJob.patient_id == patient_id
+        total = self.db.scalar(select(func.count()).select_from(ImportJob).where(where)) or 0
+        jobs = self.db.scalars(
+            select(ImportJob).where(where).order_by(ImportJob.id.desc()).limit(limit).offset(offset)
+        ).all()
+        return jobs, total
+
+    def stalled(self, silent_since: dt.datetime) -> Sequence[int]:
+        """Jobs no worker is looking after: running without a heartbeat since `silent_since`
+        (their worker died), or pending since then (their task was lost)."""
+        return self.db.scalars(
+            select(ImportJob.id)
+            .where(ImportJob.status.in_(("running", "pending")))
+            .where(ImportJob.updated_at < silent_since)
+            .order_by(ImportJob.id)
+        ).all()
+
+    def reopen(self, job_id: int, silent_since: dt.datetime, moment: dt.datetime) -> bool:
+        """Put a stalled job back to pending (progress from zero); False when it moved on."""
+        reopened = self.db.execute(
+            update(ImportJob)
+            .where(
+                ImportJob.id == job_id,
+                ImportJob.status.in_(("running", "pending")),
+                ImportJob.updated_at < silent_since,
+            )
+            .values(status="pending", bytes_read=0, records_seen=0, updated_at=moment)
+            .execution_options(synchronize_session=False)
+        )
+        return bool(getattr(reopened, "rowcount", 0))
+
+
+class ImportedRecords:
+    """Sessions and daily totals written in bulk by an import, inside its one transaction."""
+
+    def __init__(self, db: DbSession) -> None:
+        self.db = db
+
+    def _insert(self) -> Any:
+        dialect = self.db.get_bind().dialect.name
+        return postgresql.insert if dialect == "postgresql" else sqlite.insert
+
+    def add_sessions(self, patient_id: int, rows: Iterable[dict[str, Any]]) -> int:
+        """Insert the sessions not already there (same patient, source and source id); how many
+        were new. Counted rather than read from the driver's rowcount, which neither database
+        reports reliably for a many-row statement."""
+        before = self._session_count(patient_id)
+        statement = self._insert()(ActivitySession).on_conflict_do_nothing(
+            index_elements=["patient_id", "source", "source_id"]
+        )
+        remaining = iter(rows)
+        while batch := list(islice(remaining, 2000)):
+            self.db.execute(statement, batch)
+        return self._session_count(patient_id) - before
+
+    def _session_count(self, patient_id: int) -> int:
+        return (
+            self.db.scalar(
+                select(func.count())
+                .select_from(ActivitySession)
+                .where(ActivitySession.patient_id == patient_id)
+            )
+            or 0
+        )
+
+    def put_daily_totals(self, rows: Sequence[dict[str, Any]], moment: dt.datetime) -> None:
+        """Each day's totals from a source, replacing what an older export said of that day."""
+        if not rows:
+            return
+        insert = self._insert()(DailyActivity)
+        statement = insert.on_conflict_do_update(
+            index_elements=["patient_id", "date", "source"],
+            set_={
+                "steps": insert.excluded.steps,
+                "exercise_minutes": insert.excluded.exercise_minutes,
+                "updated_at": moment,
+            },
+        )
+        for start in range(0, len(rows), 2000):
+            self.db.execute(statement, list(rows[start : start + 2000]))
