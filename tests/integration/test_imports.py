@@ -4,7 +4,6 @@ and daily totals that count toward the plan. Every test runs on SQLite and Postg
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -238,7 +237,8 @@ def test_an_import_makes_the_kept_plan_replay_afresh(clinic: Clinic, tmp_path: P
     import_text(clinic.engine, clinic.patient, HEADER + rows(1), tmp_path)
     after = plan_for(UnitOfWork(clinic.engine), patient, clinic.patient, day)
     assert REPLAYS.misses == misses + 1
-    assert first.week is not None and after.week is not None
+    assert first.week is not None
+    assert after.week is not None
     assert (first.week.done_minutes, after.week.done_minutes) == (0, 11)
 
 
