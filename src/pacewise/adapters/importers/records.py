@@ -54,3 +54,10 @@ ImportedRecord = ImportedSession | DailyTotal | SkippedRecord
 
 class RefusedFile(Exception):
     """The whole file is refused; the message is one line the user can act on."""
+
+
+class HostileFile(RefusedFile):
+    """A file built to attack the reader (entities, zip bombs, climbing paths).
+
+    Never skipped inside a folder or zip: one hostile member refuses the whole import.
+    """

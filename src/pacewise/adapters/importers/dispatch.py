@@ -1,0 +1,219 @@
+"""Choose the reader for a path: one file, a folder of activity files, or a zip.
+
+The content decides (see `sniff.py`); the extension is only checked against it. A whole-file
+problem raises `RefusedFile`. Inside a folder or a zip of activity files, one unreadable file is
+skipped with its name and reason, so a year of walks is not lost to one damaged recording;
+a hostile file (`HostileFile`: entities, zip bombs) still refuses everything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path, PurePosixPath
+from typing import BinaryIO
+
+from pacewise.adapters.importers.apple_health import read_apple_health
+from pacewise.adapters.importers.archive import CheckedZip
+from pacewise.adapters.importers.bounds import LocalCalendar
+from pacewise.adapters.importers.fit import read_fit
+from pacewise.adapters.importers.gpx import read_gpx
+from pacewise.adapters.importers.limits import ImportLimits
+from pacewise.adapters.importers.records import (
+    HostileFile,
+    ImportedRecord,
+    Progress,
+    RefusedFile,
+    SkippedRecord,
+)
+from pacewise.adapters.importers.sniff import (
+    ACTIVITY_EXTENSIONS,
+    SNIFF_BYTES,
+    Format,
+    check_extension,
+    sniff,
+)
+from pacewise.adapters.importers.streams import ByteSource, ProgressReader
+from pacewise.adapters.importers.tcx import read_tcx
+from pacewise.adapters.importers.xml_prolog import read_head
+
+ActivityReader = Callable[..., Iterator[ImportedRecord]]
+_ACTIVITY_READERS: dict[Format, ActivityReader] = {
+    Format.GPX: read_gpx,
+    Format.TCX: read_tcx,
+    Format.FIT: read_fit,
+}
+APPLE_EXPORT_NAME = "export.xml"
+NOT_AN_ACTIVITY = "not a GPX, TCX or FIT file"
+
+
+def read_path(
+    path: Path, *, calendar: LocalCalendar, report: Progress, limits: ImportLimits
+) -> Iterator[ImportedRecord]:
+    """Every record in `path` (file, folder or zip), in file order."""
+    if path.is_dir():
+        yield from _read_folder(path, calendar=calendar, report=report, limits=limits)
+        return
+    if not path.is_file():
+        raise RefusedFile(f"{path.name} does not exist or is not a file")
+    with path.open("rb") as raw:
+        found = _sniff_checked(path.name, raw.read(SNIFF_BYTES))
+        raw.seek(0)
+        if found is Format.ZIP:
+            yield from _read_zip(raw, calendar=calendar, report=report, limits=limits)
+        elif found is Format.TEXT:
+            yield from _read_csv(path, report)
+        elif found is Format.FIT:
+            content = _read_bounded(raw, limits.max_activity_file_bytes)
+            report(len(content))
+            yield from read_fit(content, calendar=calendar)
+        else:
+            stream = ProgressReader(raw, raw, report)
+            yield from _read_xml(stream, calendar=calendar, limits=limits)
+
+
+def _sniff_checked(name: str, head: bytes) -> Format:
+    if not head:
+        raise RefusedFile(f"{name} is empty")
+    found, description = sniff(head)
+    try:
+        check_extension(name, found, description)
+    except ValueError as error:
+        raise RefusedFile(str(error)) from None
+    if found is Format.UNKNOWN:
+        raise RefusedFile(f"{name} is {description}, not a file pacewise can read")
+    return found
+
+
+def _read_csv(path: Path, report: Progress) -> Iterator[ImportedRecord]:
+    if path.suffix.lower() != ".csv":
+        raise RefusedFile(f"{path.name} is text but not named .csv; pacewise reads CSV files")
+    from pacewise.adapters.importers.csv_sessions import (  # 6b's module, loaded only for CSV
+        read_csv_sessions,
+    )
+
+    yield from read_csv_sessions(path, progress=report)
+
+
+def _read_xml(
+    stream: ByteSource, *, calendar: LocalCalendar, limits: ImportLimits
+) -> Iterator[ImportedRecord]:
+    """An XML document: Apple Health streamed, GPX and TCX read whole (they are small)."""
+    head, prolog = read_head(stream, limits.max_prolog_bytes)
+    if prolog.root == "HealthData":
+        yield from read_apple_health(stream, head, prolog, calendar=calendar)
+        return
+    prolog.refuse_if_hostile()
+    readers = {"gpx": read_gpx, "TrainingCenterDatabase": read_tcx}
+    reader = readers.get(prolog.root)
+    if reader is None:
+        raise RefusedFile(
+            f"this XML is not an Apple Health export, GPX or TCX file (it is <{prolog.root}>)"
+        )
+    content = head + _read_bounded(stream, limits.max_activity_file_bytes - len(head))
+    yield from reader(content, calendar=calendar)
+
+
+def _read_zip(
+    raw: BinaryIO, *, calendar: LocalCalendar, report: Progress, limits: ImportLimits
+) -> Iterator[ImportedRecord]:
+    archive = CheckedZip(raw, limits)
+    try:
+        apple = [info for info in archive.entries if _basename(info.filename) == APPLE_EXPORT_NAME]
+        if len(apple) > 1:
+            raise RefusedFile("the zip holds more than one export.xml; import them one by one")
+        if apple:
+            with archive.open_entry(apple[0]) as entry:
+                stream = ProgressReader(entry, raw, report)
+                yield from _read_xml(stream, calendar=calendar, limits=limits)
+            return
+        activities = [info for info in archive.entries if not _is_junk(info.filename)]
+        if not any(_is_activity_name(info.filename) for info in activities):
+            raise RefusedFile("the zip holds no Apple Health export and no GPX, TCX or FIT files")
+        for info in activities:
+            if not _is_activity_name(info.filename):
+                yield SkippedRecord(NOT_AN_ACTIVITY)
+                continue
+            if info.file_size > limits.max_activity_file_bytes:
+                yield SkippedRecord(_too_large(limits))
+                continue
+            with archive.open_entry(info) as entry:
+                content = _read_bounded(entry, limits.max_activity_file_bytes)
+            report(raw.tell())
+            yield from _read_member(info.filename, content, calendar=calendar, limits=limits)
+    finally:
+        archive.close()
+
+
+def _read_folder(
+    folder: Path, *, calendar: LocalCalendar, report: Progress, limits: ImportLimits
+) -> Iterator[ImportedRecord]:
+    files = sorted(
+        path
+        for path in folder.rglob("*")
+        if path.is_file() and not path.is_symlink() and not _is_junk(path.name)
+    )
+    if len(files) > limits.max_zip_entries:
+        raise RefusedFile(f"the folder holds more than {limits.max_zip_entries} files")
+    if not any(_is_activity_name(path.name) for path in files):
+        raise RefusedFile("the folder holds no GPX, TCX or FIT files")
+    done = 0
+    for path in files:
+        size = path.stat().st_size
+        if not _is_activity_name(path.name):
+            yield SkippedRecord(NOT_AN_ACTIVITY)
+        elif size > limits.max_activity_file_bytes:
+            yield SkippedRecord(_too_large(limits))
+        else:
+            content = path.read_bytes()
+            yield from _read_member(
+                str(path.relative_to(folder)), content, calendar=calendar, limits=limits
+            )
+        done += size
+        report(done)
+
+
+def _read_member(
+    name: str, content: bytes, *, calendar: LocalCalendar, limits: ImportLimits
+) -> Iterator[ImportedRecord]:
+    """One activity file inside a folder or zip: its records, or a skip naming it.
+
+    Records are collected before they are yielded so a file that fails half way gives a skip
+    only, never half its sessions.
+    """
+    try:
+        found = _sniff_checked(name, content[:SNIFF_BYTES])
+        reader = _ACTIVITY_READERS.get(found)
+        if reader is None:
+            raise RefusedFile(f"{name} is {found.value}, not a GPX, TCX or FIT file")
+        records = list(reader(content, calendar=calendar))
+    except HostileFile:
+        raise
+    except RefusedFile as error:
+        yield SkippedRecord(f"{_basename(name)}: {error}")
+        return
+    yield from records
+
+
+def _read_bounded(stream: ByteSource, limit: int) -> bytes:
+    content = stream.read(limit + 1)
+    if len(content) > limit:
+        raise RefusedFile(f"the file is larger than {limit // (1024 * 1024)} MB")
+    return content
+
+
+def _too_large(limits: ImportLimits) -> str:
+    return f"an activity file larger than {limits.max_activity_file_bytes // (1024 * 1024)} MB"
+
+
+def _basename(name: str) -> str:
+    return PurePosixPath(name.replace("\\", "/")).name
+
+
+def _is_activity_name(name: str) -> bool:
+    return PurePosixPath(name.lower()).suffix in ACTIVITY_EXTENSIONS
+
+
+def _is_junk(name: str) -> bool:
+    """Files that operating systems add to folders and zips (macOS resource forks, .DS_Store)."""
+    base = _basename(name)
+    return base.startswith(".") or name.startswith("__MACOSX/")

@@ -1,0 +1,42 @@
+"""The one way we let lxml parse activity XML: no entities, no DTD, no network.
+
+lxml >= 6.1 honours `resolve_entities=False` in `iterparse` (earlier releases expanded
+entities whatever was asked). Every iterparse in the importers goes through here so the flags
+cannot drift apart. `huge_tree` stays off: Apple's attribute values and text nodes are short.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lxml import etree  # type: ignore[import-untyped]
+
+from pacewise.adapters.importers.streams import ByteSource
+
+XMLSyntaxError = etree.XMLSyntaxError
+
+
+def safe_iterparse(source: ByteSource, *, tag: Any = None) -> Any:
+    """`etree.iterparse` over `source` for `end` events, hardened against hostile documents."""
+    return etree.iterparse(
+        source,
+        events=("end",),
+        tag=tag,
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
+    )
+
+
+def syntax_problem(error: Exception) -> str:
+    """A plain description of lxml's syntax error: cut short, or otherwise damaged."""
+    message = str(error)
+    if "Premature end" in message or "end of data" in message or "EndTag" in message:
+        return "the XML ends before it should (cut short or incomplete)"
+    line = getattr(error, "lineno", None)
+    where = f" at line {line}" if line else ""
+    return f"the XML is damaged{where} ({message.splitlines()[0][:100] if message else 'syntax'})"
