@@ -32,11 +32,14 @@ def safe_iterparse(source: ByteSource, *, tag: Any = None) -> Any:
     )
 
 
-def syntax_problem(error: Exception) -> str:
-    """A plain description of lxml's syntax error: cut short, or otherwise damaged."""
-    message = str(error)
-    if "Premature end" in message or "end of data" in message or "EndTag" in message:
+def syntax_problem(error: Exception, *, last_line: int | None) -> str:
+    """A plain description of lxml's syntax error: cut short, or otherwise damaged.
+
+    An error on the document's last line, once all of it was read, is a file cut short (an
+    unfinished download or copy); `last_line` is None while the end has not been reached.
+    """
+    line = getattr(error, "lineno", None) or 0
+    message = str(getattr(error, "msg", None) or error).splitlines()[0] if str(error) else ""
+    if "Premature end" in message or (last_line is not None and line >= last_line):
         return "the XML ends before it should (cut short or incomplete)"
-    line = getattr(error, "lineno", None)
-    where = f" at line {line}" if line else ""
-    return f"the XML is damaged{where} ({message.splitlines()[0][:100] if message else 'syntax'})"
+    return f"the XML is damaged at line {line} ({message.split(', line')[0][:100]})"

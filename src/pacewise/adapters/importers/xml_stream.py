@@ -1,0 +1,55 @@
+"""A byte stream that makes a real Apple Health export parseable by a strict XML parser.
+
+Two defects of real exports, handled here before lxml sees a byte:
+- some iOS releases wrote an internal DTD with duplicate and invalid ATTLIST declarations,
+  which libxml2 rejects even when told not to load the DTD. We never need the DTD (no entity
+  is declared in it, defaults are not used), so its whole internal subset is dropped: the
+  DOCTYPE's byte span, found by `xml_prolog.scan_prolog`, is cut out of the head.
+- stray control characters (from device names or app metadata) that XML 1.0 forbids; they are
+  deleted from every chunk. In UTF-8 those bytes never occur inside a multi-byte character, so
+  deleting them byte-wise cannot damage text.
+Memory is one chunk at a time; `bytes.translate` does the deleting in C.
+"""
+
+from __future__ import annotations
+
+from pacewise.adapters.importers.streams import ByteSource
+from pacewise.adapters.importers.xml_prolog import Prolog
+
+# C0 controls other than tab, line feed and carriage return.
+ILLEGAL_XML_BYTES = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
+
+
+class CleanedXml:
+    """`stream` after `head`, without the DOCTYPE and without characters illegal in XML 1.0."""
+
+    def __init__(self, stream: ByteSource, head: bytes, prolog: Prolog) -> None:
+        if prolog.doctype_span is not None:
+            start, end = prolog.doctype_span
+            head = head[:start] + head[end:]
+        self._stream = stream
+        self._pending = head.translate(None, ILLEGAL_XML_BYTES)
+        self._newlines = self._pending.count(b"\n")
+        self._at_end = False
+
+    @property
+    def last_line(self) -> int | None:
+        """The number of the last line, once the end of the stream has been read; else None."""
+        return self._newlines + 1 if self._at_end else None
+
+    def read(self, size: int = -1) -> bytes:
+        if self._pending:
+            if size < 0 or size >= len(self._pending):
+                data, self._pending = self._pending, b""
+            else:
+                data, self._pending = self._pending[:size], self._pending[size:]
+            return data
+        while True:
+            chunk = self._stream.read(size)
+            if not chunk:
+                self._at_end = True
+                return b""
+            cleaned = chunk.translate(None, ILLEGAL_XML_BYTES)
+            if cleaned:
+                self._newlines += cleaned.count(b"\n")
+                return cleaned
