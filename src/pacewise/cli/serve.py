@@ -1,4 +1,6 @@
-"""`pacewise serve`: the web app and the JSON API with uvicorn."""
+"""`pacewise serve`: the web app and the JSON API with uvicorn, and (unless
+PACEWISE_SERVE_RUNS_WORKER=false) a worker thread for background imports, so one process does
+it all on a single machine."""
 
 from __future__ import annotations
 
@@ -8,6 +10,10 @@ import typer
 import uvicorn
 from sqlalchemy import Engine
 
+from pacewise.adapters.queue import start_consumer_thread
+from pacewise.bootstrap import database_engine
+from pacewise.config import Settings
+from pacewise.services.import_queue import import_queue
 from pacewise.web.app import create_app
 
 Host = Annotated[str, typer.Option(help="Address to listen on.")]
@@ -20,5 +26,17 @@ def serve(host: Host = "127.0.0.1", port: Port = 8000) -> None:
 
 
 def run_server(host: str, port: int, engine: Engine | None = None) -> None:
+    settings = Settings()
+    engine = engine or database_engine(settings)
+    app = create_app(settings, engine=engine)
+    consumer = (
+        start_consumer_thread(import_queue(settings, engine).huey)
+        if settings.serve_runs_worker
+        else None
+    )
     typer.echo(f"pacewise on http://{host}:{port}/ (API docs at /api/v1/docs)")
-    uvicorn.run(create_app(engine=engine), host=host, port=port, log_level="info")
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="info")
+    finally:
+        if consumer is not None:
+            consumer.stop()
