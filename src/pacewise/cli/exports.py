@@ -4,4 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from pacewise.cli.report import report
+
 export_app = typer.Typer(help="Reports and exchange formats.", no_args_is_help=True)
+export_app.command()(report)

@@ -1,0 +1,42 @@
+"""The visit report's download page (issue 7): the patient and their clinician get the PDF with
+their browser's cookie; anyone else 404; a bad date a plain 400 page."""
+
+from __future__ import annotations
+
+import subprocess
+
+from tests.web.conftest import Site
+
+
+def _text(pdf: bytes) -> str:
+    return subprocess.run(
+        ["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
+
+
+def test_the_patient_and_their_clinician_download_the_report(site: Site) -> None:
+    url = f"/records/{site.patient}/report.pdf?start=2026-01-05&end=2026-02-01"
+    for email in ("pat@example.org", "doc@example.org"):
+        answer = site.signed_in(email).get(url)
+        assert answer.status_code == 200, (email, answer.text[:200])
+        assert answer.headers["content-type"] == "application/pdf"
+        text = _text(answer.content)
+        assert "Period: 5 Jan 2026 to 1 Feb 2026" in text
+        assert "No records in this period" in text
+
+
+def test_others_get_404_and_strangers_are_sent_to_sign_in(site: Site) -> None:
+    url = f"/records/{site.patient}/report.pdf"
+    for email in ("outsider@example.org", "outsider-doc@example.org", "outsider-admin@example.org"):
+        assert site.signed_in(email).get(url).status_code == 404, email
+    answer = site.browser().get(url)
+    assert answer.status_code == 303
+    assert answer.headers["location"].startswith("/sign-in?next=")
+
+
+def test_bad_dates_get_a_plain_400_page(site: Site) -> None:
+    browser = site.signed_in("pat@example.org")
+    for query in ("start=2026-02-30", "start=2026-03-01&end=2026-02-01", "end=soon"):
+        answer = browser.get(f"/records/{site.patient}/report.pdf?{query}")
+        assert answer.status_code == 400, query
+        assert answer.headers["content-type"].startswith("text/html")
