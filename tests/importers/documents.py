@@ -138,3 +138,29 @@ ACTIVITY_SUMMARY = (
     '<ActivitySummary dateComponents="2024-05-02" activeEnergyBurned="300"'
     ' appleExerciseTime="35" appleExerciseTimeGoal="30" appleStandHours="10"/>'
 )
+
+
+TCX_NS = "http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2"
+
+
+def tcx_document(
+    *,
+    activity_id: str = "2024-05-02T07:15:00Z",
+    sport: str = "Biking",
+    lap_seconds: tuple[float, ...] = (900.0, 1200.5),
+    doctype: str = "",
+) -> str:
+    """A TCX file with one activity whose laps carry trackpoints and their timer seconds."""
+    laps = "".join(
+        f'<Lap StartTime="{activity_id}"><TotalTimeSeconds>{seconds}</TotalTimeSeconds>'
+        "<DistanceMeters>1000</DistanceMeters><Track>"
+        f"<Trackpoint><Time>{activity_id}</Time><HeartRateBpm><Value>98</Value></HeartRateBpm>"
+        "</Trackpoint></Track></Lap>\n"
+        for seconds in lap_seconds
+    )
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n{doctype}'
+        f'<TrainingCenterDatabase xmlns="{TCX_NS}">\n<Activities>\n'
+        f'<Activity Sport="{sport}"><Id>{activity_id}</Id>\n{laps}</Activity>\n'
+        "</Activities>\n</TrainingCenterDatabase>\n"
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zipfile
+from collections.abc import Iterable
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -48,11 +49,11 @@ def _zip(tmp_path: Path, text: str, name: str = "export.zip") -> Path:
     return path
 
 
-def _sessions(records: list[object]) -> list[ImportedSession]:
+def _sessions(records: Iterable[object]) -> list[ImportedSession]:
     return [record for record in records if isinstance(record, ImportedSession)]
 
 
-def _totals(records: list[object]) -> list[DailyTotal]:
+def _totals(records: Iterable[object]) -> list[DailyTotal]:
     return [record for record in records if isinstance(record, DailyTotal)]
 
 

@@ -31,6 +31,7 @@ from pacewise.adapters.importers.sniff import (
     Format,
     check_extension,
     sniff,
+    xml_format_of_root,
 )
 from pacewise.adapters.importers.streams import ByteSource, ProgressReader
 from pacewise.adapters.importers.tcx import read_tcx
@@ -68,20 +69,24 @@ def read_path(
             yield from read_fit(content, calendar=calendar)
         else:
             stream = ProgressReader(raw, raw, report)
-            yield from _read_xml(stream, calendar=calendar, limits=limits)
+            yield from _read_xml(stream, path.name, calendar=calendar, limits=limits)
 
 
 def _sniff_checked(name: str, head: bytes) -> Format:
     if not head:
         raise RefusedFile(f"{name} is empty")
     found, description = sniff(head)
+    _check_extension(name, found, description)
+    if found is Format.UNKNOWN:
+        raise RefusedFile(f"{name} is {description}, not a file pacewise can read")
+    return found
+
+
+def _check_extension(name: str, found: Format, description: str) -> None:
     try:
         check_extension(name, found, description)
     except ValueError as error:
         raise RefusedFile(str(error)) from None
-    if found is Format.UNKNOWN:
-        raise RefusedFile(f"{name} is {description}, not a file pacewise can read")
-    return found
 
 
 def _read_csv(path: Path, report: Progress) -> Iterator[ImportedRecord]:
@@ -95,10 +100,12 @@ def _read_csv(path: Path, report: Progress) -> Iterator[ImportedRecord]:
 
 
 def _read_xml(
-    stream: ByteSource, *, calendar: LocalCalendar, limits: ImportLimits
+    stream: ByteSource, name: str, *, calendar: LocalCalendar, limits: ImportLimits
 ) -> Iterator[ImportedRecord]:
     """An XML document: Apple Health streamed, GPX and TCX read whole (they are small)."""
     head, prolog = read_head(stream, limits.max_prolog_bytes)
+    found = xml_format_of_root(prolog.root)
+    _check_extension(name, found, found.value)
     if prolog.root == "HealthData":
         yield from read_apple_health(stream, head, prolog, calendar=calendar)
         return
@@ -124,7 +131,7 @@ def _read_zip(
         if apple:
             with archive.open_entry(apple[0]) as entry:
                 stream = ProgressReader(entry, raw, report)
-                yield from _read_xml(stream, calendar=calendar, limits=limits)
+                yield from _read_xml(stream, APPLE_EXPORT_NAME, calendar=calendar, limits=limits)
             return
         activities = [info for info in archive.entries if not _is_junk(info.filename)]
         if not any(_is_activity_name(info.filename) for info in activities):

@@ -23,6 +23,8 @@ class Format(StrEnum):
     GPX = "a GPX file"
     TCX = "a TCX file"
     XML = "an XML document"
+    # XML whose root lies beyond the sniffed bytes: the XML reader looks further and checks again.
+    LONG_XML = "an XML document with a long prolog"
     TEXT = "a text file"
     UNKNOWN = "not a file pacewise can read"
 
@@ -46,9 +48,9 @@ _XML_ROOTS = {
 # What each extension promises; `.xml` promises any XML format we read.
 _EXPECTED: dict[str, tuple[Format, ...]] = {
     ".zip": (Format.ZIP,),
-    ".xml": (Format.APPLE_HEALTH, Format.GPX, Format.TCX, Format.XML),
-    ".gpx": (Format.GPX,),
-    ".tcx": (Format.TCX,),
+    ".xml": (Format.APPLE_HEALTH, Format.GPX, Format.TCX, Format.XML, Format.LONG_XML),
+    ".gpx": (Format.GPX, Format.LONG_XML),
+    ".tcx": (Format.TCX, Format.LONG_XML),
     ".fit": (Format.FIT,),
     ".csv": (Format.TEXT,),
 }
@@ -101,9 +103,13 @@ def _xml_format(head: bytes) -> Format | None:
     except NotXml:
         return None
     if prolog is None:
-        # The root lies beyond the sniffed bytes (a long DTD): still XML, the reader looks further.
-        return Format.XML
-    return _XML_ROOTS.get(prolog.root, Format.XML)
+        return Format.LONG_XML
+    return xml_format_of_root(prolog.root)
+
+
+def xml_format_of_root(root: str) -> Format:
+    """The format an XML document's root element names (`Format.XML` if none of ours)."""
+    return _XML_ROOTS.get(root, Format.XML)
 
 
 def _is_text(head: bytes) -> bool:
