@@ -26,7 +26,9 @@ SAMPLE_BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("PATCH", "/api/v1/patients/{patient_id}/sessions/{session_id}"): {"minutes": 6},
     ("POST", "/api/v1/patients/{patient_id}/acupuncture"): {"date": "2026-01-05"},
     ("POST", "/api/v1/patients/{patient_id}/prescription"): {"condition": "fibromyalgia"},
+    ("PUT", "/api/v1/me/preferences"): {"session_times": ["09:00"]},
     ("POST", "/api/v1/patients/{patient_id}/prescription/preview"): {"condition": "fibromyalgia"},
+    ("POST", "/api/v1/patients/{patient_id}/imports"): {},  # the body is the file itself
     ("POST", "/api/v1/patients/{patient_id}/questionnaires/{instrument}"): {
         "date": "2026-01-05",
         "answers": {"pain": 5, "enjoyment": 5, "activity": 5},
@@ -80,6 +82,7 @@ def test_every_patient_route_refuses_outsiders_and_anonymous_callers(
         .replace("{alert_id}", "1")
         .replace("{instrument}", "PEG")
         .replace("{session_id}", "1")
+        .replace("{job_id}", "1")
     )
     for who, expected in OUTSIDERS.items():
         answer = clinic.client.request(method, url, json=body, headers=clinic.as_(who))

@@ -28,6 +28,12 @@ from pacewise.services.patient_records import (
     submit_questionnaire,
 )
 from pacewise.services.plans import plan_for, week_history
+from pacewise.services.preferences import (
+    PreferencesInput,
+    SavedPreferences,
+    my_preferences,
+    save_my_preferences,
+)
 from pacewise.services.prescriptions import (
     PrescriptionChangeInput,
     PrescriptionVersionView,
@@ -35,6 +41,7 @@ from pacewise.services.prescriptions import (
     prescription_history,
     preview_prescription,
 )
+from pacewise.services.records import NoPrescription
 from pacewise.services.sign_in import ABSOLUTE_EXPIRY, SignInRefused, sign_in, sign_out
 from pacewise.web.api.dependencies import (
     SESSION_COOKIE,
@@ -60,6 +67,7 @@ from pacewise.web.api.schemas import (
     PatientListed,
     PlannedOut,
     PlanOut,
+    PreferencesOut,
     PrescriptionPreviewOut,
     PrescriptionSavedOut,
     QuestionnaireIn,
@@ -101,6 +109,22 @@ def me(caller: CurrentCaller) -> Me:
 def get_my_data(caller: CurrentCaller, uow: Uow) -> dict[str, Any]:
     """Everything stored about me, as one JSON document."""
     return export_my_data(uow, caller)
+
+
+@router.get("/me/preferences", tags=["patient"])
+def get_my_preferences(caller: CurrentCaller, uow: Uow) -> PreferencesOut:
+    """My newest times of day and preferred activity, and the plan week they apply from."""
+    preferences = my_preferences(uow, caller)
+    if preferences is None:
+        raise NoPrescription(caller.user_id)
+    return PreferencesOut.of(preferences)
+
+
+@router.put("/me/preferences", tags=["patient"])
+def put_my_preferences(body: PreferencesInput, caller: CurrentCaller, uow: Uow) -> SavedPreferences:
+    """Save my times of day and preferred activity. They apply from the next plan week; the
+    amount of activity stays as the clinician prescribed."""
+    return save_my_preferences(uow, caller, body, _today())
 
 
 @router.delete("/me", status_code=status.HTTP_204_NO_CONTENT)

@@ -22,6 +22,7 @@ from pacewise.services.inputs import (
     Pain,
     StrictModel,
 )
+from pacewise.services.preferences import PreferencesView
 from pacewise.services.prescriptions import PrescriptionPreview, PrescriptionVersionView
 
 
@@ -311,4 +312,23 @@ class WeekSummaryOut(Out):
             ],
             acupuncture_visits=summary.acupuncture_visits,
             summary=summary.words,
+        )
+
+
+class PreferencesOut(Out):
+    """The patient's times of day (HH:MM) and preferred activity (null: the main activity),
+    and the plan week they apply from."""
+
+    session_times: tuple[ClockTime, ...]
+    preferred_kind: KindCode | None
+    main_kind: KindCode
+    effective_from: dt.date
+
+    @classmethod
+    def of(cls, view: PreferencesView) -> PreferencesOut:
+        return cls(
+            session_times=view.session_times,
+            preferred_kind=view.preferred_kind,
+            main_kind=view.main_kind,
+            effective_from=view.effective_from,
         )
