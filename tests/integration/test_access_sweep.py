@@ -113,6 +113,7 @@ SAMPLE_BODIES[("POST", "/api/v1/clinician/patients")] = {
     "email": "sweep@example.org",
     "start_date": "2026-01-05",
 }
+SAMPLE_BODIES[("POST", "/api/v1/me/calendar-feed")] = {}
 SAMPLE_BODIES[("POST", "/api/v1/admin/clinicians")] = {"email": "sweep-doc@example.org"}
 SAMPLE_BODIES[("POST", "/api/v1/admin/care")] = {"clinician_id": 1, "patient_id": 1}
 SAMPLE_BODIES[("DELETE", "/api/v1/admin/care")] = {"clinician_id": 1, "patient_id": 1}
