@@ -14,7 +14,6 @@ them like any session.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import logging
 import time
 from collections import Counter
@@ -27,7 +26,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pacewise.adapters.db.models import ImportJob
 from pacewise.adapters.db.repositories import ImportedRecords, ImportJobs
 from pacewise.adapters.db.unit_of_work import UnitOfWork
-from pacewise.adapters.importers.csv_sessions import read_csv_sessions
+from pacewise.adapters.importers import read_records
 from pacewise.adapters.importers.records import (
     DailyTotal,
     ImportedRecord,
@@ -255,23 +254,6 @@ class _Heartbeat:
             self.uow.commit()
 
 
-def default_reader() -> Reader:
-    """Every format through one entry point (the format parsers' `read_records`); CSV alone
-    until that entry point is there."""
-    found: Reader | None = getattr(
-        importlib.import_module("pacewise.adapters.importers"), "read_records", None
-    )
-    return found if found is not None else _csv_only
-
-
-def _csv_only(
-    path: Path, *, time_zone: ZoneInfo, progress: Progress | None = None
-) -> Iterator[ImportedRecord]:
-    if path.suffix.lower() != ".csv":
-        raise RefusedFile("only CSV files can be imported for now")
-    return read_csv_sessions(path, progress=progress)
-
-
 def run_import_job(
     uow: UnitOfWork,
     job_id: int,
@@ -304,9 +286,7 @@ def run_import_job(
     collected = _Collected()
     heartbeat = _Heartbeat(uow, job_id, collected, on_progress)
     try:
-        for record in (reader or default_reader())(
-            path, time_zone=zone, progress=heartbeat.bytes_read
-        ):
+        for record in (reader or read_records)(path, time_zone=zone, progress=heartbeat.bytes_read):
             _collect(collected, record)
             if on_record is not None:
                 on_record(record)
