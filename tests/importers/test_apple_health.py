@@ -259,3 +259,21 @@ def test_records_with_garbled_values_are_skipped_with_a_reason(tmp_path: Path) -
         SkippedRecord("a step or exercise record without a number"),
         SkippedRecord("a step or exercise record without a number"),
     ]
+
+
+def test_steps_in_an_hour_that_straddles_local_midnight_fall_on_their_own_days(
+    tmp_path: Path,
+) -> None:
+    # In Kolkata (UTC+05:30) 18:15 UTC is 23:45 on 2 May and 18:45 UTC is 00:15 on 3 May.
+    text = apple_export(
+        steps(100, "2024-05-02 18:15:00 +0000"),
+        steps(7, "2024-05-02 18:45:00 +0000"),
+        steps(20, "2024-05-02 18:20:00 +0000"),
+    )
+
+    totals = _totals(list(read_records(_xml(tmp_path, text), time_zone=ZoneInfo("Asia/Kolkata"))))
+
+    assert [(total.date, total.steps) for total in totals] == [
+        (dt.date(2024, 5, 2), 120),
+        (dt.date(2024, 5, 3), 7),
+    ]

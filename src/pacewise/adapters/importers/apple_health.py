@@ -134,25 +134,67 @@ def _minutes(duration: str | None, unit: str | None) -> float | None:
         return None
 
 
+class _LocalDays:
+    """Local dates of Apple timestamps, worked out once per written hour, not per record.
+
+    Step records come every few minutes for years, and converting each one's instant to the
+    patient's zone was a large share of the reading time. Within one written hour (same date,
+    hour and offset) every record falls on the same local date whenever the hour's first and
+    last second do (zone changes happen at most once an hour, on the hour or half hour, and
+    move the clock by at most an hour): that date is kept; an hour that straddles local midnight
+    is marked and its records converted one by one. The cache is emptied when large, since
+    records come roughly in time order.
+    """
+
+    _STRADDLES = dt.date.min
+    _MOST_HOURS = 4096
+
+    def __init__(self, calendar: LocalCalendar) -> None:
+        self._calendar = calendar
+        self._by_hour: dict[str, dt.date | None] = {}
+
+    def of(self, text: str | None) -> dt.date | None:
+        """The local date of `text`, None outside 2000 to tomorrow; ValueError if unreadable."""
+        if text is None or len(text) != 25 or text[13] != ":":
+            return self._exact(text)
+        hour = text[:13] + text[19:]
+        day = self._by_hour.get(hour, self._STRADDLES)
+        if day is self._STRADDLES and hour not in self._by_hour:
+            day = self._hour(text)
+        return self._exact(text) if day is self._STRADDLES else day
+
+    def _hour(self, text: str) -> dt.date | None:
+        first = self._exact(text[:13] + ":00:00" + text[19:])
+        last = self._exact(text[:13] + ":59:59" + text[19:])
+        day = first if first == last else self._STRADDLES
+        if len(self._by_hour) >= self._MOST_HOURS:
+            self._by_hour.clear()
+        self._by_hour[text[:13] + text[19:]] = day
+        return day
+
+    def _exact(self, text: str | None) -> dt.date | None:
+        instant = apple_instant(text)
+        if instant is None:
+            raise ValueError("no start")
+        return self._calendar.local_date(instant)
+
+
 class _DeviceTotals:
     """Sums per (local date, device); the day's total is its largest device's sum."""
 
     def __init__(self, calendar: LocalCalendar) -> None:
-        self._calendar = calendar
+        self._days = _LocalDays(calendar)
         self._steps: defaultdict[tuple[dt.date, str], float] = defaultdict(float)
         self._exercise: defaultdict[tuple[dt.date, str], float] = defaultdict(float)
 
     def add(self, record: Any, record_type: str) -> SkippedRecord | None:
-        start = apple_instant(record.get("startDate"))
-        if start is None:
-            return SkippedRecord(NOT_A_NUMBER)
         try:
             value = float(record.get("value"))
+            day = self._days.of(record.get("startDate"))
         except (TypeError, ValueError):
             return SkippedRecord(NOT_A_NUMBER)
         if not value >= 0:
             return SkippedRecord(NOT_A_NUMBER)
-        day = self._calendar.local_date(start)
         if day is None:
             return SkippedRecord(OUT_OF_RANGE_DATE)
         key = (day, record.get("sourceName") or "")
