@@ -83,6 +83,7 @@ def test_every_patient_route_refuses_outsiders_and_anonymous_callers(
         .replace("{instrument}", "PEG")
         .replace("{session_id}", "1")
         .replace("{job_id}", "1")
+        .replace("{table}", "sessions")
     )
     for who, expected in OUTSIDERS.items():
         answer = clinic.client.request(method, url, json=body, headers=clinic.as_(who))
@@ -108,7 +109,7 @@ ADMIN_MAY_USE = {
 }
 ADMIN_PREFIX = "/api/v1/admin/"
 CLINICIAN_PREFIX = "/api/v1/clinician/"
-PATH_VALUES = {"instrument": "PEG", "token": "no-such-invite"}  # any other id: 1
+PATH_VALUES = {"instrument": "PEG", "token": "no-such-invite", "table": "sessions"}  # else: 1
 SAMPLE_BODIES[("POST", "/api/v1/clinician/patients")] = {
     "email": "sweep@example.org",
     "start_date": "2026-01-05",

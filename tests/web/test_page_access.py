@@ -25,7 +25,11 @@ WHO = ("pat@example.org", "outsider@example.org", "doc@example.org", "outsider-d
 ADMIN = "outsider-admin@example.org"
 RECORD_IDS = ("patient_id", "session_id", "alert_id")
 """Path parameters that name someone's record (a card or a questionnaire's name does not)."""
-CARE_TEAM_PAGES = {"/records/{patient_id}/report.pdf"}
+CARE_TEAM_PAGES = {
+    "/records/{patient_id}/report.pdf",
+    "/records/{patient_id}/fhir.json",
+    "/records/{patient_id}/{table}.csv",
+}
 """Pages of a patient's record that their own clinician may also open (issue 7's downloads)."""
 
 
@@ -60,6 +64,7 @@ def url_for(path: str, site: Site, session_id: int) -> str:
         "alert_id": "1",
         "card_id": "flares",
         "slug": "peg",
+        "table": "sessions",
     }
     return re.sub(r"\{(\w+)\}", lambda name: values[name[1]], path)
 

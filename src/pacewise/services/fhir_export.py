@@ -51,6 +51,34 @@ def fhir_bundle(
     return build_bundle(record)
 
 
+def operator_fhir_bundle(
+    uow: UnitOfWork, patient_email: str, today: dt.date | None = None
+) -> dict[str, Any]:
+    """The bundle for `pacewise export fhir`: whoever runs the command reads the database
+    anyway, so no caller is checked, but the export is audited like any other."""
+    day = today or dt.datetime.now(dt.UTC).date()
+    with uow:
+        patient_id = operator_export(uow, patient_email, "fhir")
+        record = load_record(uow, patient_id, day)
+        uow.commit()
+    return build_bundle(record)
+
+
+def operator_export(uow: UnitOfWork, patient_email: str, format_name: str) -> int:
+    """The patient's id by e-mail (NotFound if none), with the operator's export audited."""
+    user = uow.users.by_email(patient_email)
+    if user is None or user.role != "patient":
+        raise NotFound(patient_email)
+    uow.audit.record(
+        "export",
+        actor_id=None,
+        actor_role="operator",
+        patient_id=user.id,
+        detail={"format": format_name},
+    )
+    return user.id
+
+
 def load_record(uow: UnitOfWork, patient_id: int, day: dt.date) -> PatientRecord:
     """Everything the bundle holds, read inside the caller's unit of work."""
     user = uow.users.get(patient_id)

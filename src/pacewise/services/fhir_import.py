@@ -112,7 +112,7 @@ def parse_bundle(data: bytes) -> list[Named]:
         counts[kind] += 1
         try:
             model = get_fhir_model_class(kind)
-        except KeyError:
+        except (KeyError, ValueError):
             raise RefusedBundle(
                 f"Bundle.entry[{position}].resource.resourceType: {kind!r} is not a FHIR resource"
             ) from None
@@ -131,7 +131,7 @@ def _first_problem(name: str, error: pydantic.ValidationError) -> str:
     message = str(problem["msg"])
     if any(word in problem["type"] for word in numeric) or "Decimal" in message:
         message = "not a number"
-    elif problem["type"] == "missing":
+    elif problem["type"] == "missing" or "is required" in message:
         message = "is required"
     return f"{name}{where}: {message}"
 
