@@ -77,7 +77,7 @@ def read_apple_health(
                 yield workout_session(element, calendar)
             _release(element)
     except XMLSyntaxError as error:
-        problem = syntax_problem(error, last_line=source.last_line)
+        problem = syntax_problem(error, cut_short=source.ended_without(b"</HealthData>"))
         raise RefusedFile(f"the Apple Health export could not be read: {problem}") from None
     yield from totals.daily_totals()
 

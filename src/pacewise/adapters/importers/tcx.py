@@ -58,7 +58,8 @@ def read_tcx(content: bytes, *, calendar: LocalCalendar) -> Iterator[ImportedRec
                 yield _session(element, calendar)
                 element.clear()
     except XMLSyntaxError as error:
-        problem = syntax_problem(error, last_line=content.count(b"\n") + 1)
+        cut_short = not content.rstrip().endswith(b"TrainingCenterDatabase>")
+        problem = syntax_problem(error, cut_short=cut_short)
         raise RefusedFile(f"the TCX file could not be read: {problem}") from None
     if activities == 0:
         yield SkippedRecord("a TCX file without activities")

@@ -32,14 +32,14 @@ def safe_iterparse(source: ByteSource, *, tag: Any = None) -> Any:
     )
 
 
-def syntax_problem(error: Exception, *, last_line: int | None) -> str:
+def syntax_problem(error: Exception, *, cut_short: bool) -> str:
     """A plain description of lxml's syntax error: cut short, or otherwise damaged.
 
-    An error on the document's last line, once all of it was read, is a file cut short (an
-    unfinished download or copy); `last_line` is None while the end has not been reached.
+    `cut_short` is the caller's finding that the document does not end with its root's closing
+    tag (see `CleanedXml.ended_without`).
     """
-    line = getattr(error, "lineno", None) or 0
     message = str(getattr(error, "msg", None) or error).splitlines()[0] if str(error) else ""
-    if "Premature end" in message or (last_line is not None and line >= last_line):
+    if cut_short or "Premature end" in message:
         return "the XML ends before it should (cut short or incomplete)"
+    line = getattr(error, "lineno", None) or 0
     return f"the XML is damaged at line {line} ({message.split(', line')[0][:100]})"

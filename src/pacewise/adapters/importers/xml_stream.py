@@ -18,6 +18,8 @@ from pacewise.adapters.importers.xml_prolog import Prolog
 
 # C0 controls other than tab, line feed and carriage return.
 ILLEGAL_XML_BYTES = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
+# How much of the stream's end is kept, to tell a document cut short from one damaged inside.
+_TAIL_BYTES = 64
 
 
 class CleanedXml:
@@ -29,13 +31,16 @@ class CleanedXml:
             head = head[:start] + head[end:]
         self._stream = stream
         self._pending = head.translate(None, ILLEGAL_XML_BYTES)
-        self._newlines = self._pending.count(b"\n")
+        self._tail = self._pending[-_TAIL_BYTES:]
         self._at_end = False
 
-    @property
-    def last_line(self) -> int | None:
-        """The number of the last line, once the end of the stream has been read; else None."""
-        return self._newlines + 1 if self._at_end else None
+    def ended_without(self, closing_tag: bytes) -> bool:
+        """True once the whole stream was read and it does not end with `closing_tag`.
+
+        A parse error in such a stream means the file was cut short (an unfinished download or
+        copy): a whole document ends with its root's closing tag.
+        """
+        return self._at_end and not self._tail.rstrip().endswith(closing_tag)
 
     def read(self, size: int = -1) -> bytes:
         if self._pending:
@@ -51,5 +56,5 @@ class CleanedXml:
                 return b""
             cleaned = chunk.translate(None, ILLEGAL_XML_BYTES)
             if cleaned:
-                self._newlines += cleaned.count(b"\n")
+                self._tail = (self._tail + cleaned[-_TAIL_BYTES:])[-_TAIL_BYTES:]
                 return cleaned
