@@ -256,3 +256,30 @@ def test_a_zip_with_too_many_entries_is_refused(tmp_path: Path) -> None:
 
     with pytest.raises(HostileFile, match="more than 20 entries"):
         list(read_records(path, time_zone=UTC, limits=ImportLimits(max_zip_entries=20)))
+
+
+def _with_central_and_local(data: bytes, offset: int, fmt: str, value: int) -> bytes:
+    """Set one field at `offset` of the first local header and `offset + 2` of its central entry
+    (the central header has the version-made-by field in front)."""
+    patched = bytearray(data)
+    struct.pack_into(fmt, patched, offset, value)
+    struct.pack_into(fmt, patched, _central_entries(data)[0] + offset + 2, value)
+    return bytes(patched)
+
+
+def test_a_password_protected_zip_is_refused_saying_so(tmp_path: Path) -> None:
+    data = _zip_bytes({"walk.gpx": gpx_document(times=every_minute(8, 5)).encode()})
+    path = tmp_path / "walks.zip"
+    path.write_bytes(_with_central_and_local(data, 6, "<H", 0x1))
+
+    with pytest.raises(RefusedFile, match="password-protected"):
+        list(read_records(path, time_zone=UTC))
+
+
+def test_a_zip_with_an_unreadable_compression_method_is_refused_saying_so(tmp_path: Path) -> None:
+    data = _zip_bytes({"walk.gpx": gpx_document(times=every_minute(8, 5)).encode()})
+    path = tmp_path / "walks.zip"
+    path.write_bytes(_with_central_and_local(data, 8, "<H", 9))  # Deflate64, as Windows writes
+
+    with pytest.raises(RefusedFile, match="compression method pacewise cannot read"):
+        list(read_records(path, time_zone=UTC))

@@ -25,6 +25,7 @@ from pacewise.adapters.importers.streams import BoundedReader, ByteSource, Infla
 
 _LOCAL_HEADER = struct.Struct("<4s22xHH")
 _LOCAL_SIGNATURE = b"PK\x03\x04"
+_ENCRYPTED = 0x1
 _READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError)
 
 
@@ -44,8 +45,15 @@ class CheckedZip:
     @contextmanager
     def open_entry(self, info: zipfile.ZipInfo) -> Iterator[ByteSource]:
         """A bounded stream of one entry's inflated bytes; read errors become a refusal."""
+        if info.flag_bits & _ENCRYPTED:
+            raise RefusedFile("the zip is password-protected; export it again without a password")
         try:
             inner = self._archive.open(info)
+        except NotImplementedError:
+            raise RefusedFile(
+                "the zip uses a compression method pacewise cannot read;"
+                " make it again with standard (Deflate) compression"
+            ) from None
         except _READ_ERRORS as error:
             raise RefusedFile(f"the zip archive is damaged ({_short(error)})") from None
         with inner:

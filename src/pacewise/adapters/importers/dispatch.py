@@ -125,7 +125,11 @@ def _read_zip(
 ) -> Iterator[ImportedRecord]:
     archive = CheckedZip(raw, limits)
     try:
-        apple = [info for info in archive.entries if _basename(info.filename) == APPLE_EXPORT_NAME]
+        apple = [
+            info
+            for info in archive.entries
+            if _basename(info.filename).lower() == APPLE_EXPORT_NAME
+        ]
         if len(apple) > 1:
             raise RefusedFile("the zip holds more than one export.xml; import them one by one")
         if apple:
@@ -214,6 +218,10 @@ def _too_large(limits: ImportLimits) -> str:
 
 def _basename(name: str) -> str:
     return PurePosixPath(name.replace("\\", "/")).name
+
+
+def _is_apple_export(name: str) -> bool:
+    return _basename(name).lower() == APPLE_EXPORT_NAME
 
 
 def _is_activity_name(name: str) -> bool:
