@@ -100,6 +100,7 @@ ADMIN_MAY_USE = {
     ("GET", "/api/v1/me"),
     ("DELETE", "/api/v1/me"),
     ("GET", "/api/v1/cards"),
+    ("GET", "/api/v1/imports/template.csv"),
     ("POST", "/api/v1/session"),
     ("DELETE", "/api/v1/session"),
     ("POST", "/api/v1/invites/{token}"),

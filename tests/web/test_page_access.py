@@ -23,7 +23,7 @@ PUBLIC = {"/", "/sign-in", "/invite/{token}", "/sign-out"}
 ANY_SIGNED_IN = {"/account"}
 WHO = ("pat@example.org", "outsider@example.org", "doc@example.org", "outsider-doc@example.org")
 ADMIN = "outsider-admin@example.org"
-RECORD_IDS = ("patient_id", "session_id", "alert_id")
+RECORD_IDS = ("patient_id", "session_id", "alert_id", "job_id")
 """Path parameters that name someone's record (a card or a questionnaire's name does not)."""
 CARE_TEAM_PAGES = {
     "/records/{patient_id}/report.pdf",
@@ -62,6 +62,7 @@ def url_for(path: str, site: Site, session_id: int) -> str:
         "patient_id": str(site.patient),
         "session_id": str(session_id),
         "alert_id": "1",
+        "job_id": "1",
         "card_id": "flares",
         "slug": "peg",
         "table": "sessions",

@@ -12,9 +12,11 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request, status
+from fastapi.responses import PlainTextResponse
 from starlette.concurrency import run_in_threadpool
 
 from pacewise.adapters.db.unit_of_work import UnitOfWork
+from pacewise.adapters.importers.csv_sessions import TEMPLATE
 from pacewise.config import Settings
 from pacewise.services.access import Caller
 from pacewise.services.import_queue import import_queue
@@ -30,7 +32,8 @@ from pacewise.services.imports import JobView, job_progress, list_imports, may_i
 from pacewise.web.api.dependencies import CurrentCaller, Limit, Offset, RecordId, Uow
 from pacewise.web.api.schemas import Page
 
-router = APIRouter(prefix="/patients/{patient_id}/imports", tags=["imports"])
+router = APIRouter(tags=["imports"])
+IMPORTS = "/patients/{patient_id}/imports"
 
 UPLOAD_BODY: dict[str, Any] = {
     "requestBody": {
@@ -60,7 +63,7 @@ FileName = Annotated[
 
 
 @router.post(
-    "",
+    IMPORTS,
     status_code=status.HTTP_202_ACCEPTED,
     openapi_extra=UPLOAD_BODY,
     responses={413: {"description": "The file is larger than the server's upload limit."}},
@@ -130,7 +133,7 @@ def queue_import(
     return job
 
 
-@router.get("")
+@router.get(IMPORTS)
 def get_imports(
     patient_id: RecordId, caller: CurrentCaller, uow: Uow, limit: Limit = 50, offset: Offset = 0
 ) -> Page[JobView]:
@@ -139,9 +142,26 @@ def get_imports(
     return Page(items=jobs, total=total, limit=limit, offset=offset)
 
 
-@router.get("/{job_id}")
+@router.get(IMPORTS + "/{job_id}")
 def get_import(patient_id: RecordId, job_id: RecordId, caller: CurrentCaller, uow: Uow) -> JobView:
     """One import: its status (pending, running, done, failed), bytes read of the total and
     the percent, records seen, sessions added and already there, skipped records with their
     reasons, daily totals kept, and the error of a failed one."""
     return job_progress(uow, caller, patient_id, job_id)
+
+
+@router.get(
+    "/imports/template.csv",
+    response_class=PlainTextResponse,
+    responses={200: {"content": {"text/csv": {}}}},
+)
+def get_csv_template() -> PlainTextResponse:
+    """A CSV log to fill in and import: the header `date,start,minutes,kind,pain_before,
+    pain_after` and example rows. `date` is YYYY-MM-DD (from 2000 to tomorrow), `start` HH:MM or
+    empty, `minutes` 1-600, `kind` one of walk, cycle, swim, aquatic, stretch, strength, yoga,
+    tai_chi, other; the pains 0-10 or empty (the two pain columns may be left out)."""
+    return PlainTextResponse(
+        TEMPLATE,
+        media_type="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="pacewise-sessions.csv"'},
+    )
