@@ -117,7 +117,8 @@ def test_a_ranking_replayed_from_records_that_changed_meanwhile_is_not_kept(
 ) -> None:
     listed(clinic)
     with UnitOfWork(engine) as uow:
-        status = uow.statuses.for_patients([clinic.patient])[clinic.patient]
+        status = uow.users.db.get(PatientStatus, clinic.patient)
+        assert status is not None
         version = status.version
         assert status.computed_version == version
     with UnitOfWork(engine) as uow:

@@ -86,12 +86,13 @@ def test_only_a_patient_has_preferences(clinic: Clinic) -> None:
 
 
 def test_bad_preferences_get_a_422(clinic: Clinic) -> None:
-    for body in (
+    bodies: list[dict[str, object]] = [
         {"session_times": []},
         {"session_times": ["25:00"]},
         {"session_times": ["08:00", "09:00", "10:00", "11:00"]},
         {"session_times": ["08:00"], "preferred_kind": "skydiving"},
         {"session_times": ["08:00"], "patient_id": 1},
-    ):
+    ]
+    for body in bodies:
         answer = clinic.client.put(PREFERENCES, json=body, headers=clinic.as_("pat"))
         assert answer.status_code == 422, (body, answer.text)

@@ -52,13 +52,12 @@ def patients_by_urgency(
     with uow:
         for patient_id, version, rank, reasons in fresh:
             uow.statuses.save(patient_id, version, today, list(rank), list(reasons))
-        for entry in page:
-            uow.audit.record(
-                "patient.listed",
-                actor_id=caller.user_id,
-                actor_role="clinician",
-                patient_id=entry.id,
-            )
+        uow.audit.record_each(
+            "patient.listed",
+            actor_id=caller.user_id,
+            actor_role="clinician",
+            patient_ids=[entry.id for entry in page],
+        )
         uow.commit()
     return page, len(listed)
 
@@ -72,19 +71,17 @@ def _rank_patients(
 ) -> tuple[list[PatientInList], Fresh] | None:
     """Every patient in care with their ranking (stored, or replayed when out of date), inside
     an open read transaction; None when a patient has no status row yet."""
-    patients = uow.care.patients_of(clinician_id)
-    statuses = uow.statuses.for_patients([patient.id for patient in patients])
-    if len(statuses) < len(patients):
+    patients = uow.care.patients_with_status(clinician_id)
+    if any(patient.version is None for patient in patients):
         return None
     listed: list[PatientInList] = []
     fresh: Fresh = []
     for patient in patients:
-        status = statuses[patient.id]
-        if status.computed_version == status.version and status.computed_for == today:
-            rank, reasons = tuple(status.rank), tuple(status.reasons)
+        if patient.computed_version == patient.version and patient.computed_for == today:
+            rank, reasons = tuple(patient.rank), tuple(patient.reasons)
         else:
             rank, reasons = _ranking(uow, patient.id, today)
-            fresh.append((patient.id, status.version, rank, reasons))
+            fresh.append((patient.id, patient.version, rank, reasons))
         listed.append(PatientInList(patient.id, patient.email, patient.display_name, reasons, rank))
     return listed, fresh
 

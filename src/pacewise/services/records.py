@@ -7,6 +7,7 @@ import functools
 import json
 
 from pacewise.adapters.db.models import PrescriptionVersion
+from pacewise.adapters.db.repositories import StoredVersion
 from pacewise.adapters.db.unit_of_work import UnitOfWork
 from pacewise.domain import (
     AcupunctureVisit,
@@ -29,7 +30,7 @@ class NoPrescription(LookupError):
     """The patient has no prescription yet, so there is no plan to show."""
 
 
-def prescription_of(version: PrescriptionVersion) -> Prescription:
+def prescription_of(version: PrescriptionVersion | StoredVersion) -> Prescription:
     """The engine's prescription from a stored version (validated as when it was saved)."""
     try:
         return _prescription(version.condition, json.dumps(version.settings, sort_keys=True))
@@ -47,7 +48,7 @@ def _prescription(condition: str, settings: str) -> Prescription:
 def prescription_on(uow: UnitOfWork, patient_id: int, day: dt.date) -> Prescription:
     """The prescription in force on `day` (its triage numbers judge that day's records), from
     the prescription's versions alone, without reading the rest of the history."""
-    versions = uow.prescriptions.history(patient_id)
+    versions = uow.prescriptions.history_rows(patient_id)
     if not versions:
         raise NoPrescription(patient_id)
     first = versions[0]
@@ -63,7 +64,7 @@ def load_history(uow: UnitOfWork, patient_id: int) -> History:
     next day's rating was saved), so the engine does not raise them again. Exercise minutes
     recorded by a phone or watch count on days without a logged session (issue 6).
     """
-    versions = uow.prescriptions.history(patient_id)
+    versions = uow.prescriptions.history_rows(patient_id)
     if not versions:
         raise NoPrescription(patient_id)
     first = versions[0]

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import Row, delete, func, select, update
+from sqlalchemy import Row, bindparam, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session as DbSession
 
@@ -34,6 +35,77 @@ from pacewise.adapters.db.models import (
     QuestionnaireResponse,
     User,
     WebSession,
+    utc_now,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredVersion:
+    """A saved prescription version's settings and dates, without the ORM object."""
+
+    id: int
+    condition: str
+    settings: dict[str, Any]
+    start_date: dt.date
+    effective_from: dt.date
+
+
+# Statements every request runs, built once and run as Core statements on the session's
+# connection: building a select, and the ORM's handling of it, cost more than running it.
+_OWNER_OF_TOKEN = (
+    select(User.id, User.role, ApiToken.last_used_at)
+    .join(ApiToken, ApiToken.user_id == User.id)
+    .where(
+        ApiToken.token_hash == bindparam("digest"),
+        ApiToken.revoked_at.is_(None),
+        User.deactivated_at.is_(None),
+    )
+)
+_WEB_SESSION = (
+    select(
+        User.id,
+        User.role,
+        WebSession.csrf_token,
+        WebSession.last_seen_at,
+        WebSession.expires_at,
+    )
+    .join(WebSession, WebSession.user_id == User.id)
+    .where(WebSession.token_hash == bindparam("digest"), User.deactivated_at.is_(None))
+)
+_PATIENTS_WITH_STATUS = (
+    select(
+        User.id,
+        User.email,
+        User.display_name,
+        PatientStatus.version,
+        PatientStatus.computed_version,
+        PatientStatus.computed_for,
+        PatientStatus.rank,
+        PatientStatus.reasons,
+    )
+    .join(CareRelationship, CareRelationship.patient_id == User.id)
+    .outerjoin(PatientStatus, PatientStatus.patient_id == User.id)
+    .where(CareRelationship.clinician_id == bindparam("clinician_id"))
+    .order_by(User.id)
+)
+_VERSIONS = (
+    select(
+        PrescriptionVersion.id,
+        PrescriptionVersion.condition,
+        PrescriptionVersion.settings,
+        PrescriptionVersion.start_date,
+        PrescriptionVersion.effective_from,
+    )
+    .where(PrescriptionVersion.patient_id == bindparam("patient_id"))
+    .order_by(PrescriptionVersion.changed_at, PrescriptionVersion.id)
+)
+_BUMP = (
+    update(PatientStatus)
+    .where(PatientStatus.patient_id.in_(bindparam("patient_ids", expanding=True)))
+    .values(version=PatientStatus.version + 1)
+)
+_VERSION_OF = select(PatientStatus.version).where(
+    PatientStatus.patient_id == bindparam("patient_id")
 )
 
 
@@ -70,15 +142,7 @@ class Users:
     def owner_of_token(self, digest: str) -> tuple[int, str, dt.datetime | None] | None:
         """(user id, role, last used) of a live (unrevoked) token's owner, in one query; a
         deactivated account has no live token."""
-        row = self.db.execute(
-            select(User.id, User.role, ApiToken.last_used_at)
-            .join(ApiToken, ApiToken.user_id == User.id)
-            .where(
-                ApiToken.token_hash == digest,
-                ApiToken.revoked_at.is_(None),
-                User.deactivated_at.is_(None),
-            )
-        ).one_or_none()
+        row = self.db.connection().execute(_OWNER_OF_TOKEN, {"digest": digest}).one_or_none()
         if row is None:
             return None
         return row.id, row.role, row.last_used_at
@@ -86,17 +150,7 @@ class Users:
     def web_session(self, digest: str) -> tuple[int, str, str, dt.datetime, dt.datetime] | None:
         """(user id, role, CSRF token, last seen, expires) of a signed-in browser session; a
         deactivated account has none."""
-        row = self.db.execute(
-            select(
-                User.id,
-                User.role,
-                WebSession.csrf_token,
-                WebSession.last_seen_at,
-                WebSession.expires_at,
-            )
-            .join(WebSession, WebSession.user_id == User.id)
-            .where(WebSession.token_hash == digest, User.deactivated_at.is_(None))
-        ).one_or_none()
+        row = self.db.connection().execute(_WEB_SESSION, {"digest": digest}).one_or_none()
         if row is None:
             return None
         return row.id, row.role, row.csrf_token, row.last_seen_at, row.expires_at
@@ -200,6 +254,18 @@ class Care:
             .order_by(User.id)
         ).all()
 
+    def patients_with_status(
+        self, clinician_id: int
+    ) -> Sequence[Row[int, str, str, int, int, dt.date | None, list[int], list[str]]]:
+        """Each patient in care (id, email, display_name) with their stored ranking (version,
+        computed_version, computed_for, rank, reasons; all None without a status row), as
+        plain rows from one query: the clinician's list reads them on every view."""
+        return (
+            self.db.connection()
+            .execute(_PATIENTS_WITH_STATUS, {"clinician_id": clinician_id})
+            .all()
+        )
+
 
 class Prescriptions:
     """A patient's prescription versions; the newest saved is in force from its date onward."""
@@ -230,6 +296,12 @@ class Prescriptions:
             .where(PrescriptionVersion.patient_id == patient_id)
             .order_by(PrescriptionVersion.changed_at, PrescriptionVersion.id)
         ).all()
+
+    def history_rows(self, patient_id: int) -> list[StoredVersion]:
+        """The versions as `history` orders them, only what the engine reads, as plain values
+        from one Core query (every logged session and replay reads them)."""
+        rows = self.db.connection().execute(_VERSIONS, {"patient_id": patient_id})
+        return [StoredVersion(*row) for row in rows]
 
 
 class Sessions:
@@ -532,6 +604,29 @@ class Audit:
     def __init__(self, db: DbSession) -> None:
         self.db = db
 
+    def record_each(
+        self, action: str, *, actor_id: int, actor_role: str, patient_ids: Sequence[int]
+    ) -> None:
+        """One event per patient, written in one statement (a list view shows many)."""
+        if not patient_ids:
+            return
+        at = utc_now()
+        self.db.connection().execute(
+            insert(AuditEvent),
+            [
+                {
+                    "action": action,
+                    "actor_id": actor_id,
+                    "actor_role": actor_role,
+                    "patient_id": patient_id,
+                    "detail": {},
+                    "address": "",
+                    "at": at,
+                }
+                for patient_id in patient_ids
+            ],
+        )
+
     def record(
         self,
         action: str,
@@ -591,19 +686,9 @@ class PatientStatuses:
     def __init__(self, db: DbSession) -> None:
         self.db = db
 
-    def for_patients(self, patient_ids: Sequence[int]) -> dict[int, PatientStatus]:
-        if not patient_ids:
-            return {}
-        rows = self.db.scalars(
-            select(PatientStatus).where(PatientStatus.patient_id.in_(patient_ids))
-        ).all()
-        return {row.patient_id: row for row in rows}
-
     def version_of(self, patient_id: int) -> int | None:
         """The patient's record version (None without a status row)."""
-        return self.db.scalar(
-            select(PatientStatus.version).where(PatientStatus.patient_id == patient_id)
-        )
+        return self.db.connection().scalar(_VERSION_OF, {"patient_id": patient_id})
 
     def ensure(self, patient_ids: Sequence[int]) -> None:
         """A status row for each patient (left alone where one exists)."""
@@ -620,11 +705,7 @@ class PatientStatuses:
 
     def bump(self, patient_ids: Sequence[int]) -> None:
         """Their records changed: every stored ranking of them is out of date."""
-        self.db.execute(
-            update(PatientStatus)
-            .where(PatientStatus.patient_id.in_(sorted(patient_ids)))
-            .values(version=PatientStatus.version + 1)
-        )
+        self.db.connection().execute(_BUMP, {"patient_ids": sorted(patient_ids)})
 
     def save(
         self, patient_id: int, version: int, day: dt.date, rank: list[int], reasons: list[str]

@@ -12,8 +12,11 @@ case can forget to (see `PatientStatus`). Bulk statements bypass this: call `cha
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from threading import Lock
 from types import TracebackType
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session as DbSession
@@ -52,6 +55,38 @@ def _note_changed_patients(db: DbSession, _context: Any, _instances: Any) -> Non
             changed.add(patient_id)
 
 
+@dataclass(frozen=True, slots=True)
+class _Factories:
+    writing: sessionmaker[RecordSession]
+    reading: sessionmaker[RecordSession]
+    database_key: str
+
+
+_FACTORIES: WeakKeyDictionary[Engine, _Factories] = WeakKeyDictionary()
+_FACTORIES_LOCK = Lock()
+
+
+def _factories_of(engine: Engine) -> _Factories:
+    """The engine's session factories, made once: a unit of work is made per request, and a
+    read-only engine view copies the engine's event listeners, which costs more than the
+    query a request makes (bench/api.py)."""
+    found = _FACTORIES.get(engine)
+    if found is None:
+        with _FACTORIES_LOCK:
+            found = _FACTORIES.get(engine)
+            if found is None:
+                found = _FACTORIES[engine] = _Factories(
+                    sessionmaker(engine, class_=RecordSession, expire_on_commit=False),
+                    sessionmaker(
+                        engine.execution_options(**{READ_ONLY: True}),
+                        class_=RecordSession,
+                        expire_on_commit=False,
+                    ),
+                    engine.url.render_as_string(hide_password=True),
+                )
+    return found
+
+
 class UnitOfWork:
     users: Users
     care: Care
@@ -66,15 +101,12 @@ class UnitOfWork:
     statuses: PatientStatuses
 
     def __init__(self, engine: Engine) -> None:
-        self._factory = sessionmaker(engine, class_=RecordSession, expire_on_commit=False)
-        self._read_factory = sessionmaker(
-            engine.execution_options(**{READ_ONLY: True}),
-            class_=RecordSession,
-            expire_on_commit=False,
-        )
+        factories = _factories_of(engine)
+        self._factory = factories.writing
+        self._read_factory = factories.reading
         self._read_only = False
         self._db: DbSession | None = None
-        self.database_key = engine.url.render_as_string(hide_password=True)
+        self.database_key = factories.database_key
         """Names the database, for anything kept per database in memory."""
 
     def reading(self) -> UnitOfWork:
