@@ -277,3 +277,19 @@ def test_steps_in_an_hour_that_straddles_local_midnight_fall_on_their_own_days(
         (dt.date(2024, 5, 2), 120),
         (dt.date(2024, 5, 3), 7),
     ]
+
+
+def test_control_characters_written_as_references_are_dropped_even_across_chunks(
+    tmp_path: Path,
+) -> None:
+    # Enough records that references fall on the parser's 32 kB chunk boundaries somewhere.
+    names = [f"Alice&#11;s iPhone&#x1F;{index}&#x0b;" for index in range(2000)]
+    text = apple_export(
+        *[steps(1, "2024-05-02 08:00:00 +0100", device=name) for name in names],
+        steps(5000, "2024-05-02 09:00:00 +0100", device="Alice&#38;Bob"),
+    )
+
+    (total,) = _totals(list(read_records(_xml(tmp_path, text), time_zone=LONDON)))
+
+    # &#38; is a legal reference (an ampersand) and is kept: the "Alice&Bob" device wins.
+    assert total.steps == 5000

@@ -60,8 +60,9 @@ class RowProblem(ValueError):
 def read_csv_sessions(path: Path, *, progress: Progress | None = None) -> Iterator[ImportedRecord]:
     """Each data row of the file as a session, or a skipped record saying why.
 
-    Raises RefusedFile for a file that is not in this format at all (empty, not text, a wrong
-    header), before yielding anything.
+    Raises RefusedFile for a file that is not in this format at all: an empty file or a wrong
+    header before yielding anything, bytes that are not text wherever they are (the import
+    writes nothing until the whole file is read).
     """
     with path.open("rb") as raw:
         lines = _decoded_lines(raw, progress)
@@ -131,7 +132,7 @@ def _session(row: list[str], columns: int, latest: dt.date) -> ImportedSession:
 
 def source_id(date: dt.date, start: dt.time | None, kind: Kind, minutes: float) -> str:
     """The same row gives the same id in any file, whatever its position or pains."""
-    shown_start = start.strftime("%H:%M") if start is not None else ""
+    shown_start = f"{start.hour:02d}:{start.minute:02d}" if start is not None else ""
     text = f"{date.isoformat()}|{shown_start}|{kind.value}|{minutes:g}"
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 

@@ -84,7 +84,8 @@ def scan_prolog(head: bytes) -> Prolog | None:
             position = doctype_end
         elif head.startswith(b"<", position):
             match = _NAME.match(head, position)
-            if match is None:
+            if match is None or match.end() == len(head):
+                # The name may go on past the bytes read so far: ask for more.
                 if len(head) - position < 256:
                     return None
                 raise NotXml("no root element")

@@ -5,19 +5,29 @@ Two defects of real exports, handled here before lxml sees a byte:
   which libxml2 rejects even when told not to load the DTD. We never need the DTD (no entity
   is declared in it, defaults are not used), so its whole internal subset is dropped: the
   DOCTYPE's byte span, found by `xml_prolog.scan_prolog`, is cut out of the head.
-- stray control characters (from device names or app metadata) that XML 1.0 forbids; they are
-  deleted from every chunk. In UTF-8 those bytes never occur inside a multi-byte character, so
-  deleting them byte-wise cannot damage text.
-Memory is one chunk at a time; `bytes.translate` does the deleting in C.
+- stray control characters (from device names or app metadata) that XML 1.0 forbids, written
+  raw or as character references (`&#11;`); both are deleted from every chunk. In UTF-8 those
+  bytes never occur inside a multi-byte character, so deleting them byte-wise cannot damage
+  text. A reference cut by a chunk's end is held back and joined to the next chunk.
+Memory is one chunk at a time; `bytes.translate` does the deleting in C, and the reference
+pattern only runs on chunks that hold `&#`.
 """
 
 from __future__ import annotations
+
+import re
 
 from pacewise.adapters.importers.streams import ByteSource
 from pacewise.adapters.importers.xml_prolog import Prolog
 
 # C0 controls other than tab, line feed and carriage return.
 ILLEGAL_XML_BYTES = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
+# The same characters as decimal or hexadecimal character references.
+_ILLEGAL_REFERENCE = re.compile(
+    rb"&#(?:[xX]0*(?:[0-8bBcCeEfF]|1[0-9a-fA-F])|0*(?:[0-8]|1[124-9]|2[0-9]|3[01]));"
+)
+# Longer than any character reference, so one cut by a chunk's end is always held back whole.
+_LONGEST_REFERENCE = 16
 # How much of the stream's end is kept, to tell a document cut short from one damaged inside.
 _TAIL_BYTES = 64
 
@@ -30,7 +40,8 @@ class CleanedXml:
             start, end = prolog.doctype_span
             head = head[:start] + head[end:]
         self._stream = stream
-        self._pending = head.translate(None, ILLEGAL_XML_BYTES)
+        self._carry = b""
+        self._pending = self._clean(head)
         self._tail = self._pending[-_TAIL_BYTES:]
         self._at_end = False
 
@@ -53,8 +64,23 @@ class CleanedXml:
             chunk = self._stream.read(size)
             if not chunk:
                 self._at_end = True
-                return b""
-            cleaned = chunk.translate(None, ILLEGAL_XML_BYTES)
+                data, self._carry = self._carry, b""
+                return self._remember(data)
+            cleaned = self._clean(self._carry + chunk)
             if cleaned:
-                self._tail = (self._tail + cleaned[-_TAIL_BYTES:])[-_TAIL_BYTES:]
-                return cleaned
+                return self._remember(cleaned)
+
+    def _clean(self, data: bytes) -> bytes:
+        data = data.translate(None, ILLEGAL_XML_BYTES)
+        if b"&#" in data:
+            data = _ILLEGAL_REFERENCE.sub(b"", data)
+        ampersand = data.rfind(b"&", max(len(data) - _LONGEST_REFERENCE, 0))
+        if ampersand >= 0 and b";" not in data[ampersand:]:
+            data, self._carry = data[:ampersand], data[ampersand:]
+        else:
+            self._carry = b""
+        return data
+
+    def _remember(self, data: bytes) -> bytes:
+        self._tail = (self._tail + data[-_TAIL_BYTES:])[-_TAIL_BYTES:]
+        return data
