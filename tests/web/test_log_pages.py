@@ -106,6 +106,24 @@ def test_done_as_planned_logs_the_planned_session_then_asks_for_the_check_in(sit
     assert f'action="/log/sessions/{logged.id}/delete" data-confirm=' in after
 
 
+def test_a_second_tap_on_done_as_planned_logs_nothing_more(site: Site) -> None:
+    start_plan_today(site)
+    browser = site.signed_in(PATIENT)
+    page = browser.get("/today")
+    planned = plan_for(
+        UnitOfWork(site.engine), Caller(site.patient, "patient"), site.patient, today()
+    ).today[0]
+    form = {"csrf_token": csrf_of(page.text), "at": planned.time.strftime("%H:%M")}
+    first = browser.post("/log/planned", data=form)
+    again = browser.post("/log/planned", data=form)
+    (logged,) = sessions_of(site)
+    assert first.headers["location"] == f"/log/sessions/{logged.id}/checkin"
+    assert again.status_code == 303
+    assert again.headers["location"] == f"/log/sessions/{logged.id}/edit?already=1"
+    shown = browser.get(again.headers["location"]).text
+    assert "You logged this session already, so it is not logged twice." in shown
+
+
 def test_done_as_planned_for_a_time_the_plan_does_not_have_logs_nothing(site: Site) -> None:
     start_plan_today(site)
     browser = site.signed_in(PATIENT)

@@ -11,6 +11,8 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
+
 from pacewise.adapters.db.models import ActivitySession, AlertRecord, CheckIn
 from pacewise.adapters.db.unit_of_work import UnitOfWork
 from pacewise.domain import InvalidInput, TriageResult, triage
@@ -28,8 +30,38 @@ class LoggedSession:
     alert_id: int | None
 
 
-def log_session(
+class AlreadyLogged(Exception):
+    """That planned session was logged already (a second tap on "done as planned")."""
+
+    def __init__(self, session_id: int) -> None:
+        super().__init__(f"session {session_id} was logged already")
+        self.session_id = session_id
+
+
+def log_as_planned(
     uow: UnitOfWork, caller: Caller, patient_id: int, entry: SessionInput
+) -> LoggedSession:
+    """Log a planned session as done, once: the plan's date and time name it, so a second tap
+    (or a form sent twice) raises AlreadyLogged with the first one instead of logging twice.
+    The database's unique (source, source id) decides, so two taps at once cannot both win."""
+    start = entry.start.strftime("%H:%M") if entry.start else "any"
+    planned_id = f"planned:{entry.date.isoformat()}:{start}"
+    try:
+        return log_session(uow, caller, patient_id, entry, source_id=planned_id)
+    except IntegrityError:
+        with uow.reading():
+            found = uow.sessions.by_source_id(patient_id, "manual", planned_id)
+        if found is None:
+            raise
+        raise AlreadyLogged(found) from None
+
+
+def log_session(
+    uow: UnitOfWork,
+    caller: Caller,
+    patient_id: int,
+    entry: SessionInput,
+    source_id: str | None = None,
 ) -> LoggedSession:
     """Record one session typed in by the patient, triage its check-in, alert if needed."""
     with uow:
@@ -47,7 +79,7 @@ def log_session(
                 pain_before=entry.pain_before,
                 pain_after=entry.pain_after,
                 source="manual",
-                source_id=uuid.uuid4().hex,
+                source_id=source_id or uuid.uuid4().hex,
             )
         )
         uow.sessions.add_checkin(

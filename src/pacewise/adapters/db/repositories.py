@@ -381,6 +381,16 @@ class Sessions:
         ).all()
         return {day: float(minutes) for day, minutes in rows if minutes}
 
+    def by_source_id(self, patient_id: int, source: str, source_id: str) -> int | None:
+        """The id of the patient's session with that source and source id, if any."""
+        return self.db.scalar(
+            select(ActivitySession.id).where(
+                ActivitySession.patient_id == patient_id,
+                ActivitySession.source == source,
+                ActivitySession.source_id == source_id,
+            )
+        )
+
     def on_day(self, patient_id: int, day: dt.date) -> Sequence[ActivitySession]:
         return self.db.scalars(
             select(ActivitySession)

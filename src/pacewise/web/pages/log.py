@@ -17,8 +17,10 @@ from pacewise.domain import InvalidInput, Kind, Level
 from pacewise.domain.cards import card
 from pacewise.domain.triage import CHECKIN_LEVELS, CHECKIN_WORDS
 from pacewise.services.activity_log import (
+    AlreadyLogged,
     delete_session,
     edit_session,
+    log_as_planned,
     log_session,
     rate_daily_pain,
 )
@@ -93,7 +95,10 @@ def done_as_planned(
     entry = SessionInput(
         date=planned.date, minutes=planned.minutes, kind=planned.kind, start=planned.time
     )
-    logged = log_session(uow, visitor.caller, visitor.user_id, entry)
+    try:
+        logged = log_as_planned(uow, visitor.caller, visitor.user_id, entry)
+    except AlreadyLogged as first:
+        return _see_other(f"/log/sessions/{first.session_id}/edit?already=1")
     return _see_other(f"/log/sessions/{logged.session_id}/checkin")
 
 
@@ -104,6 +109,7 @@ def _session_form(
     action: str,
     editing: bool,
     status_code: int = 200,
+    already: bool = False,
 ) -> Response:
     return render(
         request,
@@ -113,6 +119,7 @@ def _session_form(
         typed=typed,
         action=action,
         editing=editing,
+        already=already,
         kinds=KINDS,
         earliest=visitor.today - dt.timedelta(days=DAYS_BACK),
     )
@@ -148,7 +155,10 @@ def edit_session_page(
 ) -> Response:
     stored = session_entry(uow, visitor.caller, visitor.user_id, session_id)
     action = f"/log/sessions/{session_id}/edit"
-    return _session_form(request, visitor, Typed(session_values(stored)), action, editing=True)
+    already = request.query_params.get("already") == "1"
+    return _session_form(
+        request, visitor, Typed(session_values(stored)), action, editing=True, already=already
+    )
 
 
 @router.post("/log/sessions/{session_id}/edit")
