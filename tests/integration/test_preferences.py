@@ -29,6 +29,7 @@ def test_saved_times_apply_from_next_week_and_keep_the_clinicians_settings(
     assert newest["settings"]["preferred_kind"] == "swim"
     assert newest["effective_from"] == next_week_start().isoformat()
     assert newest["changed_by"] == clinic.patient
+    assert (newest["changed_by_name"], newest["changed_by_role"]) == ("pat@example.org", "patient")
     unchanged = {"session_times", "preferred_kind"}
     assert {k: v for k, v in newest["settings"].items() if k not in unchanged} == {
         k: v for k, v in before["settings"].items() if k not in unchanged

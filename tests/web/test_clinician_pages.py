@@ -17,6 +17,7 @@ from pacewise.services.accounts import add_user
 from pacewise.services.activity_log import log_session
 from pacewise.services.inputs import SessionInput
 from pacewise.services.patient_records import submit_questionnaire
+from pacewise.services.preferences import PreferencesInput, save_my_preferences
 from tests.integration.conftest import CLINIC_START
 from tests.web.conftest import PASSWORD, Site, csrf_of
 
@@ -230,6 +231,16 @@ def test_prescription_form_is_filled_from_the_latest_version(site: Site) -> None
     assert ("session_times", "10:00") in sent
     assert "<details" in page.text
     assert "Changes so far" in page.text
+
+
+def test_the_history_says_who_saved_each_version(site: Site) -> None:
+    choice = PreferencesInput.model_validate({"session_times": ["07:30"]})
+    save_my_preferences(
+        UnitOfWork(site.engine), Caller(site.patient, "patient"), choice, dt.date.today()
+    )
+    page = site.signed_in(DOCTOR).get(patient_url(site) + "/prescription").text
+    assert "The patient (times and activity)" in page
+    assert "Another clinician" not in page
 
 
 def test_preview_shows_both_weeks_and_saves_nothing(site: Site) -> None:

@@ -46,9 +46,16 @@ class PrescriptionVersionView:
     changed_by: int | None
     changed_at: dt.datetime
     note: str
+    changed_by_name: str = ""
+    """Who saved it (display name, else e-mail; empty when that account is gone)."""
+    changed_by_role: str = ""
+    """patient: the patient's own times and activity (see `preferences`); else clinician."""
 
     @classmethod
-    def of(cls, row: PrescriptionVersion) -> PrescriptionVersionView:
+    def of(
+        cls, row: PrescriptionVersion, names: dict[int, tuple[str, str]] | None = None
+    ) -> PrescriptionVersionView:
+        name, role = (names or {}).get(row.changed_by or 0, ("", ""))
         return cls(
             id=row.id,
             condition=row.condition,
@@ -59,6 +66,8 @@ class PrescriptionVersionView:
             changed_by=row.changed_by,
             changed_at=row.changed_at,
             note=row.note,
+            changed_by_name=name,
+            changed_by_role=role,
         )
 
 
@@ -78,10 +87,11 @@ def prescription_history(
     with transaction_for(uow, caller, patient_id):
         open_patient_record(uow, caller, patient_id, "prescription.viewed")
         rows = uow.prescriptions.history(patient_id)
+        names = uow.users.names_of(row.changed_by for row in rows if row.changed_by)
         uow.commit()
     if not rows:
         raise NoPrescription(patient_id)
-    return [PrescriptionVersionView.of(row) for row in reversed(rows)]
+    return [PrescriptionVersionView.of(row, names) for row in reversed(rows)]
 
 
 def preview_prescription(

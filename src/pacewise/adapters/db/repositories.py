@@ -118,6 +118,16 @@ class Users:
         self.db.flush()
         return user
 
+    def names_of(self, user_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
+        """(name to show, role) of each account: its display name, or else its e-mail."""
+        wanted = sorted(set(user_ids))
+        if not wanted:
+            return {}
+        rows = self.db.execute(
+            select(User.id, User.display_name, User.email, User.role).where(User.id.in_(wanted))
+        )
+        return {row.id: (row.display_name or row.email, row.role) for row in rows}
+
     def get(self, user_id: int) -> User | None:
         return self.db.get(User, user_id)
 
