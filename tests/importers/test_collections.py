@@ -146,3 +146,21 @@ def test_progress_reports_bytes_read_up_to_the_files_size(tmp_path: Path) -> Non
     assert len(seen) > 2
     assert seen == sorted(seen)
     assert seen[-1] == path.stat().st_size
+
+
+def test_a_csv_in_a_legacy_encoding_reaches_the_csv_reader_which_says_why(tmp_path: Path) -> None:
+    path = tmp_path / "log.csv"
+    path.write_bytes(
+        "date,start,minutes,kind\n2024-05-02,08:00,30,marche à pied\n".encode("latin-1")
+    )
+
+    with pytest.raises(RefusedFile, match="UTF-8"):
+        list(read_records(path, time_zone=UTC))
+
+
+def test_a_text_file_without_the_csv_name_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "notes"
+    path.write_text("date,start,minutes,kind\n", encoding="utf-8")
+
+    with pytest.raises(RefusedFile, match=r"must be named \.csv"):
+        list(read_records(path, time_zone=UTC))

@@ -61,7 +61,8 @@ def read_path(
         raw.seek(0)
         if found is Format.ZIP:
             yield from _read_zip(raw, calendar=calendar, report=report, limits=limits)
-        elif found is Format.TEXT:
+        elif found in (Format.TEXT, Format.BINARY):
+            # The CSV reader says best what is wrong with a text file (or one not in UTF-8).
             yield from _read_csv(path, report)
         elif found is Format.FIT:
             content = _read_bounded(raw, limits.max_activity_file_bytes)
@@ -91,7 +92,9 @@ def _check_extension(name: str, found: Format, description: str) -> None:
 
 def _read_csv(path: Path, report: Progress) -> Iterator[ImportedRecord]:
     if path.suffix.lower() != ".csv":
-        raise RefusedFile(f"{path.name} is text but not named .csv; pacewise reads CSV files")
+        raise RefusedFile(
+            f"{path.name} is not a file pacewise can read (a CSV file must be named .csv)"
+        )
     from pacewise.adapters.importers.csv_sessions import (  # 6b's module, loaded only for CSV
         read_csv_sessions,
     )

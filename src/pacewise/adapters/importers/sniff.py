@@ -26,6 +26,8 @@ class Format(StrEnum):
     # XML whose root lies beyond the sniffed bytes: the XML reader looks further and checks again.
     LONG_XML = "an XML document with a long prolog"
     TEXT = "a text file"
+    # Neither text nor a format we know by its magic bytes (a CSV in a legacy encoding, say).
+    BINARY = "a binary file of unknown kind"
     UNKNOWN = "not a file pacewise can read"
 
 
@@ -52,7 +54,7 @@ _EXPECTED: dict[str, tuple[Format, ...]] = {
     ".gpx": (Format.GPX, Format.LONG_XML),
     ".tcx": (Format.TCX, Format.LONG_XML),
     ".fit": (Format.FIT,),
-    ".csv": (Format.TEXT,),
+    ".csv": (Format.TEXT, Format.BINARY),
 }
 _PROMISE = {
     ".zip": "a zip archive",
@@ -79,7 +81,7 @@ def sniff(head: bytes) -> tuple[Format, str]:
         return xml_format, xml_format.value
     if _is_text(head):
         return Format.TEXT, Format.TEXT.value
-    return Format.UNKNOWN, "a binary file of unknown kind"
+    return Format.BINARY, Format.BINARY.value
 
 
 def check_extension(name: str, found: Format, description: str) -> None:
