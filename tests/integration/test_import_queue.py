@@ -25,7 +25,7 @@ from pacewise.adapters.queue import ThreadConsumer, start_consumer_thread
 from pacewise.config import Settings
 from pacewise.services.access import Caller
 from pacewise.services.import_queue import ImportQueue, import_queue
-from pacewise.services.imports import JobView, job_view, start_import
+from pacewise.services.imports import JobView, job_view, start_import, start_local_import
 from tests.integration.conftest import Clinic
 from tests.integration.test_imports import HEADER, import_text, rows, session_count
 
@@ -182,3 +182,19 @@ def test_a_job_with_a_fresh_heartbeat_is_left_alone(
     queue.recover_now()
     still = job_now(clinic.engine, job.id)
     assert (still.status, still.attempts) == ("running", 1)
+
+
+def test_a_command_line_import_left_running_is_failed_not_rerun(
+    clinic: Clinic, queue: ImportQueue, tmp_path: Path
+) -> None:
+    """`pacewise import` keeps no copy of the file (it is the user's own): once its process has
+    died there is nothing to run again, so the job ends failed and says to import again."""
+    log = tmp_path / "mine.csv"
+    log.write_text(HEADER + rows(0))
+    job = start_local_import(UnitOfWork(clinic.engine), "pat@example.org", log)
+    make_stale(clinic.engine, job.id, "running", attempts=1)
+    queue.recover_now()
+    ended = job_now(clinic.engine, job.id)
+    assert ended.status == "failed"
+    assert "nothing from it was saved" in ended.error
+    assert log.exists(), "the user's own file is never deleted"

@@ -6,7 +6,6 @@ A refused file exits 2 with one line saying why; `--json` prints the summary as 
 
 from __future__ import annotations
 
-import importlib
 import json
 from pathlib import Path
 from typing import Annotated
@@ -46,8 +45,9 @@ def import_file(
 ) -> None:
     """Import a patient's records; a file imported before adds only what is new."""
     if path.suffix.lower() == ".json":
-        bundles = importlib.import_module("pacewise.cli.fhir_import")
-        bundles.import_bundle(path, patient, as_json)
+        from pacewise.cli.fhir_import import import_bundle
+
+        import_bundle(path, patient, as_json)
         return
     if patient is None:
         fail("--patient is needed: whose records are these?")
