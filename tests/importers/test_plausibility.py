@@ -189,3 +189,35 @@ def test_arbitrary_bytes_give_records_or_a_refusal_never_another_error(
     except RefusedFile:
         return
     assert all(isinstance(record, ImportedSession | SkippedRecord) for record in records)
+
+
+VALID_GPX = gpx_document(
+    times=["2024-05-02T08:00:00Z", "2024-05-02T08:10:00Z", "2024-05-02T08:30:00Z"]
+).encode()
+VALID_TCX = tcx_document().encode()
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    document=st.sampled_from([("walk.gpx", VALID_GPX), ("ride.tcx", VALID_TCX)]),
+    edits=st.lists(
+        st.tuples(st.integers(min_value=0, max_value=10_000), st.binary(max_size=3)), max_size=4
+    ),
+)
+def test_damaged_gpx_and_tcx_give_records_or_a_refusal_never_another_error(
+    tmp_path_factory: pytest.TempPathFactory,
+    document: tuple[str, bytes],
+    edits: list[tuple[int, bytes]],
+) -> None:
+    name, content = document
+    for position, replacement in edits:
+        at = position % len(content)
+        content = content[:at] + replacement + content[at + 1 :]
+    path = tmp_path_factory.mktemp("xml") / name
+    path.write_bytes(content)
+
+    try:
+        records = list(read_records(path, time_zone=UTC))
+    except RefusedFile:
+        return
+    assert all(isinstance(record, ImportedSession | SkippedRecord) for record in records)

@@ -17,8 +17,6 @@ import io
 from collections.abc import Iterator
 from typing import Any
 
-from lxml import etree  # type: ignore[import-untyped]
-
 from pacewise.adapters.importers.activity_ids import hashed_id, utc_stamp
 from pacewise.adapters.importers.bounds import LocalCalendar, session_or_skip
 from pacewise.adapters.importers.records import ImportedRecord, RefusedFile, SkippedRecord
@@ -50,7 +48,7 @@ def read_tcx(content: bytes, *, calendar: LocalCalendar) -> Iterator[ImportedRec
     activities = 0
     try:
         for _, element in safe_iterparse(io.BytesIO(content)):
-            name = etree.QName(element).localname
+            name = _local_name(element)
             if name == "Trackpoint":
                 element.clear()
             elif name == "Activity":
@@ -67,7 +65,7 @@ def read_tcx(content: bytes, *, calendar: LocalCalendar) -> Iterator[ImportedRec
 
 def _session(activity: Any, calendar: LocalCalendar) -> ImportedRecord:
     identity = _child_text(activity, "Id")
-    laps = [child for child in activity if etree.QName(child).localname == "Lap"]
+    laps = [child for child in activity if _local_name(child) == "Lap"]
     start = _instant(identity) or (_instant(laps[0].get("StartTime")) if laps else None)
     seconds = [_number(_child_text(lap, "TotalTimeSeconds")) for lap in laps]
     known = [value for value in seconds if value is not None]
@@ -83,9 +81,15 @@ def _session(activity: Any, calendar: LocalCalendar) -> ImportedRecord:
     )
 
 
+def _local_name(element: Any) -> str:
+    """The tag without its namespace (whatever URI a damaged file writes there)."""
+    tag = element.tag
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
+
+
 def _child_text(element: Any, local_name: str) -> str | None:
     for child in element:
-        if etree.QName(child).localname == local_name:
+        if _local_name(child) == local_name:
             return str(child.text).strip() if child.text else None
     return None
 
