@@ -19,7 +19,7 @@ from pacewise.web.app import create_app
 from tests.integration.test_access_sweep import api_routes
 from tests.web.conftest import Site, csrf_of
 
-PUBLIC = {"/", "/sign-in", "/invite/{token}", "/sign-out"}
+PUBLIC = {"/", "/sign-in", "/invite/{token}", "/sign-out", "/calendar/{token}.ics"}
 ANY_SIGNED_IN = {"/account"}
 WHO = ("pat@example.org", "outsider@example.org", "doc@example.org", "outsider-doc@example.org")
 ADMIN = "outsider-admin@example.org"

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import subprocess
 
-from tests.web.conftest import Site
+from pacewise.adapters.db.unit_of_work import UnitOfWork
+from pacewise.services.accounts import add_user
+from tests.web.conftest import PASSWORD, Site
 
 
 def _text(pdf: bytes) -> str:
@@ -40,3 +42,16 @@ def test_bad_dates_get_a_plain_400_page(site: Site) -> None:
         answer = browser.get(f"/records/{site.patient}/report.pdf?{query}")
         assert answer.status_code == 400, query
         assert answer.headers["content-type"].startswith("text/html")
+
+
+def test_a_patient_without_a_plan_gets_a_plain_page_not_a_pdf(site: Site) -> None:
+    new = add_user(
+        UnitOfWork(site.engine),
+        "new@example.org",
+        "patient",
+        clinician_email="doc@example.org",
+        password=PASSWORD,
+    )
+    answer = site.signed_in("doc@example.org").get(f"/records/{new.id}/report.pdf")
+    assert answer.status_code == 409
+    assert "the clinician sets up the plan first" in answer.text

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from pacewise.domain import Decision, History, ProtocolResult
+from pacewise.domain import Decision, History, Prescription, ProtocolResult
 from pacewise.domain.activity import minutes_by_day
 from pacewise.domain.scoring import (
     peg_change,
@@ -333,7 +333,7 @@ def _relief_words(months: Sequence[MonthRow]) -> str:
     )
 
 
-def _checkin_words(history: History, rx: Any, start: dt.date, end: dt.date) -> str:
+def _checkin_words(history: History, rx: Prescription, start: dt.date, end: dt.date) -> str:
     """How the session check-ins of the period came out (PROTOCOL.md 3, by the triage rules)."""
     levels: dict[str, int] = {"CONTINUE": 0, "ASSESS": 0, "STOP": 0}
     for session in history.sessions:
@@ -352,7 +352,7 @@ def _checkin_words(history: History, rx: Any, start: dt.date, end: dt.date) -> s
 def _alert_words(alert: AlertEntry) -> str:
     outcome = (
         f"cleared {day_words(alert.cleared_on)}"
-        + (f": {alert.clear_note}" if alert.clear_note else "")
+        + (f": {alert.clear_note.rstrip('. ')}" if alert.clear_note else "")
         if alert.cleared_on
         else "NOT YET CLEARED"
     )

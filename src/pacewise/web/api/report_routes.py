@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request, status
 from starlette.responses import Response
 
+from pacewise.services.calendar_feeds import create_feed, feed_state, revoke_feed
 from pacewise.services.inputs import IsoDate
 from pacewise.services.visit_report import default_period, visit_report
 from pacewise.web.api.dependencies import CurrentCaller, RecordId, Uow
+from pacewise.web.api.schemas import Out
 
 router = APIRouter(tags=["exports"])
 
@@ -43,3 +45,50 @@ def get_report(
     default_start, default_end = default_period(end or dt.datetime.now(dt.UTC).date())
     first, last = start or default_start, end or default_end
     return pdf_response(visit_report(uow, caller, patient_id, first, last), patient_id, first, last)
+
+
+def feed_urls(request: Request, token: str) -> tuple[str, str]:
+    """The feed's https (or http) address, and the same as webcal:// for calendar apps."""
+    url = f"{str(request.base_url).rstrip('/')}/calendar/{token}.ics"
+    return url, "webcal://" + url.split("://", 1)[1]
+
+
+class CalendarFeedMade(Out):
+    """`url` is shown this once: only a hash of its secret is kept. Anyone with it can read
+    the planned sessions, so share it only with your calendar app."""
+
+    url: str
+    webcal_url: str
+    created_at: dt.datetime
+
+
+class CalendarFeedState(Out):
+    exists: bool
+    created_at: dt.datetime | None
+
+
+@router.post("/me/calendar-feed", status_code=status.HTTP_201_CREATED, tags=["account"])
+def post_calendar_feed(request: Request, caller: CurrentCaller, uow: Uow) -> CalendarFeedMade:
+    """Make my private calendar feed of planned sessions; an earlier feed's URL stops working."""
+    made = create_feed(uow, caller)
+    url, webcal = feed_urls(request, made.token)
+    return CalendarFeedMade(url=url, webcal_url=webcal, created_at=made.created_at)
+
+
+@router.get("/me/calendar-feed", tags=["account"])
+def get_calendar_feed(caller: CurrentCaller, uow: Uow) -> CalendarFeedState:
+    """Whether I have a live calendar feed, and since when (never its URL)."""
+    state = feed_state(uow, caller, caller.user_id)
+    return CalendarFeedState(exists=state.exists, created_at=state.created_at)
+
+
+@router.delete(
+    "/me/calendar-feed",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+    tags=["account"],
+)
+def delete_calendar_feed(caller: CurrentCaller, uow: Uow) -> Response:
+    """Stop my calendar feed: its URL answers 404 from now on."""
+    revoke_feed(uow, caller)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

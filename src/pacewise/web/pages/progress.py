@@ -32,6 +32,7 @@ from pacewise.services.account_settings import (
     set_time_zone,
     time_zones,
 )
+from pacewise.services.calendar_feeds import feed_state
 from pacewise.services.my_data import delete_my_account, export_my_data
 from pacewise.services.patient_records import submit_questionnaire
 from pacewise.services.plans import plan_for, week_history
@@ -288,6 +289,7 @@ def _settings(
     *,
     problems: dict[str, str] | None = None,
     chosen_zone: str | None = None,
+    **extra: Any,
 ) -> Response:
     try:
         plan = plan_for(uow, visitor.caller, visitor.user_id, visitor.today)
@@ -304,6 +306,8 @@ def _settings(
         prescription=prescription,
         problems=problems or {},
         saved=SAVED.get(request.query_params.get("saved", "")),
+        calendar_feed=feed_state(uow, visitor.caller, visitor.user_id),
+        **extra,
     )
 
 
