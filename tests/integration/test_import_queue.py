@@ -198,3 +198,31 @@ def test_a_command_line_import_left_running_is_failed_not_rerun(
     assert ended.status == "failed"
     assert "nothing from it was saved" in ended.error
     assert log.exists(), "the user's own file is never deleted"
+
+
+def test_uploads_no_job_needs_are_swept_away(
+    clinic: Clinic, queue: ImportQueue, tmp_path: Path
+) -> None:
+    """A broken-off upload (the server stopped mid-upload) leaves a partial file behind: the
+    recovery sweep deletes it once it is an hour old, and never a file a job still needs."""
+    folder = tmp_path / "data" / "uploads"
+    folder.mkdir(parents=True)
+    hours_ago = time.time() - 2 * 3600
+    stray = folder / "broken-off.zip"
+    stray.write_bytes(b"PK\x03\x04")
+    os.utime(stray, (hours_ago, hours_ago))
+    arriving = folder / "still-arriving.zip"
+    arriving.write_bytes(b"PK\x03\x04")
+    waiting = folder / "waiting.csv"
+    waiting.write_text(HEADER + rows(0))
+    os.utime(waiting, (hours_ago, hours_ago))
+    start_import(
+        UnitOfWork(clinic.engine),
+        Caller(clinic.patient, "patient"),
+        clinic.patient,
+        filename="waiting.csv",
+        stored_path=waiting,
+        size=waiting.stat().st_size,
+    )
+    queue.recover_now()
+    assert sorted(path.name for path in folder.iterdir()) == ["still-arriving.zip", "waiting.csv"]

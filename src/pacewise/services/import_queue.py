@@ -1,5 +1,6 @@
 """Imports as background jobs on the queue (issue 6): the task takes a job's id, and a periodic
-task (also run whenever a worker starts) gives stalled jobs another run or fails them.
+task (also run whenever a worker starts) gives stalled jobs another run or fails them, and
+deletes uploads no job needs (a broken-off upload).
 
 Every process that queues or runs imports builds the same tasks by the same names through
 `import_queue`, whatever the queue's storage.
@@ -10,6 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from huey import Huey, crontab  # type: ignore[import-untyped]
@@ -18,7 +20,7 @@ from sqlalchemy import Engine
 from pacewise.adapters.db.unit_of_work import UnitOfWork
 from pacewise.adapters.queue import make_huey, queue_location
 from pacewise.config import Settings
-from pacewise.services.imports import recover_stalled_jobs, run_import_job
+from pacewise.services.imports import recover_stalled_jobs, remove_stray_uploads, run_import_job
 
 log = logging.getLogger(__name__)
 
@@ -59,11 +61,11 @@ def import_queue(settings: Settings, engine: Engine, name: str | None = None) ->
     with _LOCK:
         found = _QUEUES.get(key)
         if found is None:
-            found = _QUEUES[key] = _build(make_huey(settings, name), engine)
+            found = _QUEUES[key] = _build(make_huey(settings, name), engine, settings.uploads)
         return found
 
 
-def _build(huey: Huey, engine: Engine) -> ImportQueue:
+def _build(huey: Huey, engine: Engine, uploads: Path) -> ImportQueue:
     @huey.task(name=RUN_TASK)  # type: ignore[untyped-decorator]
     def run(job_id: int) -> None:
         run_import_job(UnitOfWork(engine), job_id)
@@ -76,6 +78,9 @@ def _build(huey: Huey, engine: Engine) -> ImportQueue:
         queued = recover_stalled_jobs(UnitOfWork(engine), enqueue)
         if queued:
             log.info("import jobs queued again after a stall: %s", queued)
+        removed = remove_stray_uploads(UnitOfWork(engine), uploads)
+        if removed:
+            log.info("%s stray uploads deleted", len(removed))
 
     @huey.on_startup()  # type: ignore[untyped-decorator]
     def recover_at_start() -> None:

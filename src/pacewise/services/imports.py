@@ -454,3 +454,26 @@ def recover_stalled_jobs(
                 enqueue(job_id)
                 queued.append(job_id)
     return queued
+
+
+STRAY_AFTER = dt.timedelta(hours=1)
+"""An upload untouched this long that no job needs was broken off (the server stopped
+mid-upload) or outlived its job (the worker died between the write and the deletion)."""
+
+
+def remove_stray_uploads(
+    uow: UnitOfWork, folder: Path, older_than: dt.timedelta = STRAY_AFTER
+) -> list[Path]:
+    """Delete the upload folder's files that no job will read; the ones deleted."""
+    if not folder.is_dir():
+        return []
+    with uow.reading():
+        needed = _jobs(uow).stored_paths()
+    cutoff = time.time() - older_than.total_seconds()
+    removed: list[Path] = []
+    for path in folder.iterdir():
+        if str(path) in needed or not path.is_file() or path.stat().st_mtime >= cutoff:
+            continue
+        path.unlink(missing_ok=True)
+        removed.append(path)
+    return removed

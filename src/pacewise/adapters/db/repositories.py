@@ -801,6 +801,12 @@ class ImportJobs:
             .order_by(ImportJob.id)
         ).all()
 
+    def stored_paths(self) -> set[str]:
+        """The uploaded files that jobs still need (an ended job keeps none)."""
+        return set(
+            self.db.scalars(select(ImportJob.stored_path).where(ImportJob.stored_path != ""))
+        )
+
     def reopen(self, job_id: int, silent_since: dt.datetime, moment: dt.datetime) -> bool:
         """Put a stalled job back to pending (progress from zero); False when it moved on."""
         reopened = self.db.execute(
