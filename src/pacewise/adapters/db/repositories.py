@@ -837,12 +837,13 @@ class ImportedRecords:
         were new. Counted rather than read from the driver's rowcount, which neither database
         reports reliably for a many-row statement."""
         before = self._session_count(patient_id)
-        statement = self._insert()(ActivitySession).on_conflict_do_nothing(
+        statement = self._insert()(ActivitySession.__table__).on_conflict_do_nothing(
             index_elements=["patient_id", "source", "source_id"]
         )
+        connection = self.db.connection()  # Core: no ORM bookkeeping for thousands of rows
         remaining = iter(rows)
         while batch := list(islice(remaining, 2000)):
-            self.db.execute(statement, batch)
+            connection.execute(statement, batch)
         return self._session_count(patient_id) - before
 
     def _session_count(self, patient_id: int) -> int:
