@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
+import zipfile
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -12,6 +14,7 @@ from hypothesis import strategies as st
 from lxml import etree  # type: ignore[import-untyped]
 
 from pacewise.adapters.importers import (
+    DailyTotal,
     ImportedSession,
     RefusedFile,
     SkippedRecord,
@@ -19,7 +22,7 @@ from pacewise.adapters.importers import (
 )
 from pacewise.adapters.importers.apple_health import workout_session
 from pacewise.adapters.importers.bounds import LocalCalendar
-from tests.importers.documents import apple_export, gpx_document, tcx_document, workout
+from tests.importers.documents import apple_export, gpx_document, steps, tcx_document, workout
 from tests.importers.fit_encoder import fit_activity
 
 UTC = ZoneInfo("UTC")
@@ -195,16 +198,36 @@ VALID_GPX = gpx_document(
     times=["2024-05-02T08:00:00Z", "2024-05-02T08:10:00Z", "2024-05-02T08:30:00Z"]
 ).encode()
 VALID_TCX = tcx_document().encode()
+VALID_APPLE = apple_export(
+    workout("Walking", "2024-05-02 08:00:00 +0100", "2024-05-02 08:30:00 +0100"),
+    steps(120, "2024-05-02 09:00:00 +0100"),
+).encode()
 
 
-@settings(max_examples=300, deadline=None)
+def _zipped(name: str, content: bytes) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+DOCUMENTS = [
+    ("walk.gpx", VALID_GPX),
+    ("ride.tcx", VALID_TCX),
+    ("export.xml", VALID_APPLE),
+    ("export.zip", _zipped("apple_health_export/export.xml", VALID_APPLE)),
+    ("walks.zip", _zipped("walk.gpx", VALID_GPX)),
+]
+
+
+@settings(max_examples=500, deadline=None)
 @given(
-    document=st.sampled_from([("walk.gpx", VALID_GPX), ("ride.tcx", VALID_TCX)]),
+    document=st.sampled_from(DOCUMENTS),
     edits=st.lists(
         st.tuples(st.integers(min_value=0, max_value=10_000), st.binary(max_size=3)), max_size=4
     ),
 )
-def test_damaged_gpx_and_tcx_give_records_or_a_refusal_never_another_error(
+def test_damaged_documents_and_zips_give_records_or_a_refusal_never_another_error(
     tmp_path_factory: pytest.TempPathFactory,
     document: tuple[str, bytes],
     edits: list[tuple[int, bytes]],
@@ -220,4 +243,6 @@ def test_damaged_gpx_and_tcx_give_records_or_a_refusal_never_another_error(
         records = list(read_records(path, time_zone=UTC))
     except RefusedFile:
         return
-    assert all(isinstance(record, ImportedSession | SkippedRecord) for record in records)
+    assert all(
+        isinstance(record, ImportedSession | SkippedRecord | DailyTotal) for record in records
+    )

@@ -26,7 +26,17 @@ from pacewise.adapters.importers.streams import BoundedReader, ByteSource, Infla
 _LOCAL_HEADER = struct.Struct("<4s22xHH")
 _LOCAL_SIGNATURE = b"PK\x03\x04"
 _ENCRYPTED = 0x1
-_READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError)
+# What zipfile and zlib raise on damaged archives (version fields, offsets, sizes, data).
+_DAMAGE = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    OSError,
+    ValueError,
+    struct.error,
+    OverflowError,
+)
+_READ_ERRORS = (*_DAMAGE, NotImplementedError, RuntimeError)
 
 
 class CheckedZip:
@@ -35,11 +45,14 @@ class CheckedZip:
     def __init__(self, raw: BinaryIO, limits: ImportLimits) -> None:
         try:
             self._archive = zipfile.ZipFile(raw)
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        except (*_DAMAGE, NotImplementedError):
             raise RefusedFile("the zip archive is damaged or incomplete") from None
         self.entries = [info for info in self._archive.infolist() if not info.is_dir()]
         check_directory(self._archive.infolist(), limits)
-        check_no_overlap(raw, self._archive.infolist())
+        try:
+            check_no_overlap(raw, self._archive.infolist())
+        except _DAMAGE:
+            raise RefusedFile("the zip archive is damaged or incomplete") from None
         self._budget = InflationBudget(limits.max_total_uncompressed)
 
     @contextmanager

@@ -61,6 +61,7 @@ def read_gpx(content: bytes, *, calendar: LocalCalendar) -> Iterator[ImportedRec
     document = _parse(content)
     timed = 0
     for track in document.tracks:
+        _times_in_utc(track)
         bounds = track.get_time_bounds()
         if bounds.start_time is None or bounds.end_time is None:
             continue
@@ -89,7 +90,10 @@ def _session(
 ) -> ImportedRecord:
     start = _as_utc(start)
     end = _as_utc(end)
-    moving = track.get_moving_data()
+    try:
+        moving = track.get_moving_data()
+    except (ArithmeticError, ValueError, TypeError):
+        moving = None  # odd points (equal times, no coordinates): fall back to elapsed time
     seconds = moving.moving_time if moving is not None and moving.moving_time > 0 else None
     if seconds is None:
         seconds = (end - start).total_seconds()
@@ -101,6 +105,14 @@ def _session(
         kind=gpx_kind(track.type),
         calendar=calendar,
     )
+
+
+def _times_in_utc(track: gpxpy.gpx.GPXTrack) -> None:
+    """Give zone-less point times UTC (the GPX rule), so gpxpy never mixes naive and aware."""
+    for segment in track.segments:
+        for point in segment.points:
+            if point.time is not None and point.time.tzinfo is None:
+                point.time = point.time.replace(tzinfo=dt.UTC)
 
 
 def _as_utc(instant: dt.datetime) -> dt.datetime:
