@@ -221,8 +221,8 @@ def test_a_flare_steps_the_coming_sessions_back_in_the_feed(clinic: Clinic) -> N
         return [e.decoded("dtend") - e.decoded("dtstart") for e in events]
 
     assert sum(minutes(after), dt.timedelta()) < sum(minutes(before), dt.timedelta())
-    planned = _planned(clinic, caller)
-    assert minutes(after) == [dt.timedelta(minutes=shown_minutes(p.minutes)) for p in planned]
+    expected = _planned(clinic, caller)
+    assert minutes(after) == [dt.timedelta(minutes=shown_minutes(p.minutes)) for p in expected]
     assert [e.decoded("dtstart") for e in after] == [
-        dt.datetime.combine(p.date, p.time, tzinfo=ZoneInfo(ZONE)) for p in _planned(clinic, caller)
+        dt.datetime.combine(p.date, p.time, tzinfo=ZoneInfo(ZONE)) for p in expected
     ]

@@ -275,3 +275,12 @@ def test_the_command_writes_the_report_to_a_file(
     )
     assert refused.exit_code == 2
     assert "no patient with the email nobody@example.org" in refused.output
+
+
+def test_the_command_refuses_a_bad_date_in_one_line() -> None:
+    result = CliRunner().invoke(
+        app, ["export", "report", "--patient", SAM.email, "--start", "5 Jan", "--output", "x.pdf"]
+    )
+    assert result.exit_code == 2
+    assert "--start: must be a date as YYYY-MM-DD" in result.output
+    assert not Path("x.pdf").exists()

@@ -38,8 +38,8 @@ def report(
     ] = None,
 ) -> None:
     """Write the PDF visit report of one patient for a period (the last 12 weeks by default)."""
-    last = _day(end, "end") or dt.date.today()
-    first = _day(start, "start") or default_period(last)[0]
+    last = _day(end, "--end") or dt.date.today()
+    first = _day(start, "--start") or default_period(last)[0]
     engine = database_engine(Settings())
     try:
         pdf = operator_visit_report(UnitOfWork(engine), patient, first, last)

@@ -155,6 +155,8 @@ def pain_chart(
         _date_axis(axes)
         axes.set_ylabel("pain 0-10")
         axes.set_title("Daily pain, flares and acupuncture visits")
+        if not daily_pain:
+            _say(axes, "No daily pain ratings in this period")
         if daily_pain or flares or visits:
             axes.legend(loc="upper left", ncols=3, bbox_to_anchor=(0, 1.0))
         axes.spines[["top", "right"]].set_visible(False)
@@ -180,6 +182,8 @@ def peg_chart(
             marker="s",
             markersize=3.5,
         )
+        if not peg:
+            _say(axes, "No PEG answers in this period")
         for day, score in peg[-1:]:
             axes.annotate(
                 f"{score:.1f}",
@@ -245,6 +249,11 @@ def _date_axis(axes: Axes) -> None:
     locator = mdates.AutoDateLocator(minticks=3, maxticks=8)  # type: ignore[no-untyped-call]
     axes.xaxis.set_major_locator(locator)
     axes.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))  # type: ignore[no-untyped-call]
+
+
+def _say(axes: Axes, words: str) -> None:
+    """A plain sentence in an empty chart, so a blank chart is never mistaken for zeros."""
+    axes.text(0.5, 0.5, words, transform=axes.transAxes, ha="center", va="center", fontsize=8)
 
 
 def _x(days: Any) -> Any:
