@@ -347,7 +347,8 @@ def _report(xml_bytes: int, zip_bytes: int, results: dict[str, dict[str, Any]]) 
     elements = results["baseline"]["elements"]
     floor = results["baseline"]["seconds"]
     print(f"export: {megabytes:,.0f} MB of XML in a {zip_bytes / 1e6:,.0f} MB zip")
-    print(f"top-level elements: {elements:,}; pacewise: {results['pacewise']}")
+    kept = {key: results["pacewise"][key] for key in ("sessions", "daily_totals", "skipped")}
+    print(f"top-level elements: {elements:,}; pacewise kept {kept}")
     cpu_floor = results["baseline"]["cpu_seconds"]
     columns = ("seconds", "cpu s", "MB/s", "elements/s", "peak RSS", "vs floor", "cpu vs floor")
     print(f"{'measure':<10} " + " ".join(f"{column:>10}" for column in columns))

@@ -293,3 +293,30 @@ def test_control_characters_written_as_references_are_dropped_even_across_chunks
 
     # &#38; is a legal reference (an ampersand) and is kept: the "Alice&Bob" device wins.
     assert total.steps == 5000
+
+
+def test_records_repeated_inside_a_correlation_are_counted_once(tmp_path: Path) -> None:
+    record = steps(900, "2024-05-02 08:00:00 +0100")
+    correlation = (
+        '<Correlation type="HKCorrelationTypeIdentifierFood" sourceName="Alice&apos;s iPhone"'
+        ' startDate="2024-05-02 08:00:00 +0100" endDate="2024-05-02 08:00:00 +0100">\n'
+        f"  {record}\n </Correlation>"
+    )
+
+    (total,) = _totals(
+        list(read_records(_xml(tmp_path, apple_export(record, correlation)), time_zone=LONDON))
+    )
+
+    assert total.steps == 900
+
+
+def test_progress_through_a_zipped_export_counts_compressed_bytes(tmp_path: Path) -> None:
+    many = [steps(10, f"2024-05-02 08:{minute % 60:02d}:00 +0100") for minute in range(20_000)]
+    path = _zip(tmp_path, apple_export(*many))
+    seen: list[int] = []
+
+    list(read_records(path, time_zone=LONDON, progress=seen.append))
+
+    assert len(seen) > 2
+    assert seen == sorted(seen)
+    assert 0 < seen[-1] <= path.stat().st_size

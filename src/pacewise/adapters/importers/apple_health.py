@@ -69,7 +69,9 @@ def read_apple_health(
             tag = element.tag
             if tag == "Record":
                 record_type = element.get("type")
-                if record_type in (STEPS, EXERCISE):
+                # Records inside a Correlation are repeated at the top level (Apple's DTD says
+                # so): only top-level ones count, or they would count twice.
+                if record_type in (STEPS, EXERCISE) and element.getparent().tag == "HealthData":
                     skipped = totals.add(element, record_type)
                     if skipped is not None:
                         yield skipped
