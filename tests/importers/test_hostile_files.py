@@ -283,3 +283,16 @@ def test_a_zip_with_an_unreadable_compression_method_is_refused_saying_so(tmp_pa
 
     with pytest.raises(RefusedFile, match="compression method pacewise cannot read"):
         list(read_records(path, time_zone=UTC))
+
+
+def test_an_entity_after_a_doctype_that_seems_to_end_early_is_still_refused(
+    tmp_path: Path,
+) -> None:
+    # A processing instruction inside the DTD holding "]>" and a decoy root element.
+    doctype = '<!DOCTYPE gpx [ <?decoy ]><gpx> ?> <!ENTITY xxe SYSTEM "file:///etc/passwd"> ]>\n'
+    text = gpx_document(times=every_minute(8, 20), doctype=doctype)
+    path = tmp_path / "walk.gpx"
+    path.write_text(text.replace("Morning walk", "&xxe;"), encoding="utf-8")
+
+    with pytest.raises(HostileFile, match="declares XML entities"):
+        list(read_records(path, time_zone=UTC))

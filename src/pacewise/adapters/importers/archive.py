@@ -47,8 +47,8 @@ class CheckedZip:
             self._archive = zipfile.ZipFile(raw)
         except (*_DAMAGE, NotImplementedError):
             raise RefusedFile("the zip archive is damaged or incomplete") from None
-        self.entries = [info for info in self._archive.infolist() if not info.is_dir()]
         check_directory(self._archive.infolist(), limits)
+        self.entries = [info for info in self._archive.infolist() if not info.is_dir()]
         try:
             check_no_overlap(raw, self._archive.infolist())
         except _DAMAGE:
@@ -95,6 +95,8 @@ def check_directory(infos: list[zipfile.ZipInfo], limits: ImportLimits) -> None:
         raise HostileFile(f"the zip has more than {limits.max_zip_entries} entries")
     declared_total = 0
     for info in infos:
+        if not info.filename:
+            raise RefusedFile("the zip archive is damaged (an entry without a name)")
         refuse_unsafe_name(info.filename)
         declared_total += info.file_size
         if info.file_size > limits.ratio_checked_above:

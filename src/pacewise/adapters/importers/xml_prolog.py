@@ -123,6 +123,11 @@ def _doctype_end(head: bytes, start: int) -> int | None:
             if end < 0:
                 return None
             position = end + 3
+        elif in_subset and head.startswith(b"<?", position):
+            end = head.find(b"?>", position + 2)
+            if end < 0:
+                return None
+            position = end + 2
         elif byte == b"[":
             in_subset = True
             position += 1
@@ -159,7 +164,13 @@ def read_head(stream: ByteSource, limit: int) -> tuple[bytes, Prolog]:
 
 
 def refuse_hostile_prolog(content: bytes, format_name: str) -> None:
-    """Refuse a whole-file XML (GPX, TCX) whose prolog declares entities or an outside DTD."""
+    """Refuse a whole-file XML (GPX, TCX) whose prolog declares entities or an outside DTD.
+
+    An entity declaration anywhere in the file refuses it too: the file is in memory anyway, and
+    no prolog trick (a DOCTYPE our scan would end too early) can then slip one past gpxpy.
+    """
+    if b"<!ENTITY" in content:
+        raise HostileFile("the file declares XML entities, which activity files never need")
     try:
         prolog = scan_prolog(head_as_utf8(content))
     except NotXml:
