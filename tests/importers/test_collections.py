@@ -12,6 +12,7 @@ import pytest
 from pacewise.adapters.importers import (
     HostileFile,
     ImportedSession,
+    ImportLimits,
     RefusedFile,
     SkippedRecord,
     read_records,
@@ -164,3 +165,27 @@ def test_a_text_file_without_the_csv_name_is_refused(tmp_path: Path) -> None:
 
     with pytest.raises(RefusedFile, match=r"must be named \.csv"):
         list(read_records(path, time_zone=UTC))
+
+
+def test_an_unzipped_apple_export_folder_reads_its_export_xml_only(tmp_path: Path) -> None:
+    folder = tmp_path / "apple_health_export"
+    (folder / "workout-routes").mkdir(parents=True)
+    walk = workout("Walking", "2024-05-02 08:00:00 +0000", "2024-05-02 08:30:00 +0000")
+    (folder / "export.xml").write_text(apple_export(walk), encoding="utf-8")
+    (folder / "export_cda.xml").write_text("<ClinicalDocument/>", encoding="utf-8")
+    route = gpx_document(times=every_minute(8, 30))
+    (folder / "workout-routes" / "route_2024-05-02.gpx").write_text(route, encoding="utf-8")
+
+    records = list(read_records(tmp_path, time_zone=UTC))
+
+    assert len(records) == 1
+    assert isinstance(records[0], ImportedSession)
+    assert records[0].source == "apple_health"
+
+
+def test_a_folder_with_too_many_files_is_refused(tmp_path: Path) -> None:
+    for index in range(12):
+        (tmp_path / f"walk{index}.gpx").write_text("<gpx/>", encoding="utf-8")
+
+    with pytest.raises(RefusedFile, match="more than 10 files"):
+        list(read_records(tmp_path, time_zone=UTC, limits=ImportLimits(max_zip_entries=10)))

@@ -161,15 +161,20 @@ def _read_zip(
 def _read_folder(
     folder: Path, *, calendar: LocalCalendar, report: Progress, limits: ImportLimits
 ) -> Iterator[ImportedRecord]:
-    files = sorted(
-        path
-        for path in folder.rglob("*")
-        if path.is_file() and not path.is_symlink() and not _is_junk(path.name)
-    )
-    if len(files) > limits.max_zip_entries:
-        raise RefusedFile(f"the folder holds more than {limits.max_zip_entries} files")
+    """Activity files anywhere under `folder`; or, for an unzipped Apple export, its XML only."""
+    files = _folder_files(folder, limits)
+    apple = [path for path in files if _is_apple_export(path.name)]
+    if len(apple) > 1:
+        raise RefusedFile("the folder holds more than one export.xml; import them one by one")
+    if apple:
+        with apple[0].open("rb") as raw:
+            _sniff_checked(apple[0].name, raw.read(SNIFF_BYTES))
+            raw.seek(0)
+            stream = ProgressReader(raw, raw, report)
+            yield from _read_xml(stream, apple[0].name, calendar=calendar, limits=limits)
+        return
     if not any(_is_activity_name(path.name) for path in files):
-        raise RefusedFile("the folder holds no GPX, TCX or FIT files")
+        raise RefusedFile("the folder holds no Apple Health export and no GPX, TCX or FIT files")
     done = 0
     for path in files:
         size = path.stat().st_size
@@ -184,6 +189,17 @@ def _read_folder(
             )
         done += size
         report(done)
+
+
+def _folder_files(folder: Path, limits: ImportLimits) -> list[Path]:
+    """The regular files under `folder` (no links, no system junk), refused past the limit."""
+    files: list[Path] = []
+    for path in folder.rglob("*"):
+        if path.is_file() and not path.is_symlink() and not _is_junk(path.name):
+            files.append(path)
+            if len(files) > limits.max_zip_entries:
+                raise RefusedFile(f"the folder holds more than {limits.max_zip_entries} files")
+    return sorted(files)
 
 
 def _read_member(
