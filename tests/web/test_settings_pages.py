@@ -33,13 +33,51 @@ def user(site: Site) -> tuple[str, str, str | None]:
         return found.email, found.time_zone, found.password_hash
 
 
-def test_settings_show_the_preferred_times_and_kinds_read_only(site: Site) -> None:
-    page = site.signed_in("pat@example.org").get("/settings")
-    assert page.status_code == 200
-    assert "<dd>10:00</dd>" in page.text
-    assert "<dd>walk</dd>" in page.text
-    assert "your clinician" in page.text
-    assert 'name="session_times"' not in page.text
+def newest_settings(site: Site) -> dict[str, object]:
+    with UnitOfWork(site.engine).reading() as uow:
+        newest = uow.prescriptions.current(site.patient)
+        assert newest is not None
+        return dict(newest.settings) | {"by": newest.changed_by}
+
+
+def test_the_patient_saves_their_times_and_preferred_activity(site: Site) -> None:
+    browser = site.signed_in("pat@example.org")
+    page = browser.get("/settings").text
+    assert 'id="time1" name="time1" type="time" value="10:00"' in page
+    assert "No preference: walk, as planned" in page
+    status, location, _ = post(
+        browser,
+        "/settings/preferences",
+        {"time1": "17:30", "time2": "07:00", "time3": "", "preferred_kind": "yoga"},
+    )
+    assert (status, location) == (303, "/settings?saved=preferences")
+    assert newest_settings(site) == {
+        "session_times": ["07:00", "17:30"],
+        "preferred_kind": "yoga",
+        "by": site.patient,
+    }
+    page = browser.get("/settings?saved=preferences").text
+    assert "from the start of next week" in page
+    assert 'value="07:00"' in page
+    assert 'value="17:30"' in page
+    assert '<option value="yoga" selected>' in page
+
+
+def test_unreadable_times_are_refused_with_the_form_kept(site: Site) -> None:
+    browser = site.signed_in("pat@example.org")
+    before = newest_settings(site)
+    status, _, html = post(
+        browser, "/settings/preferences", {"time1": "7 in the morning", "preferred_kind": ""}
+    )
+    assert status == 400
+    assert "Please give one to three times of day, like 07:30." in html
+    assert 'value="7 in "' in html  # what was typed, cut to the field's length
+    status, _, html = post(
+        browser, "/settings/preferences", {"time1": "08:00", "preferred_kind": "skydiving"}
+    )
+    assert status == 400
+    assert "Please choose an activity from the list." in html
+    assert newest_settings(site) == before
 
 
 def test_the_time_zone_is_saved_and_a_made_up_one_is_refused(site: Site) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request, status
 from fastapi.responses import RedirectResponse
+from pydantic import ValidationError
 from starlette.datastructures import FormData
 from starlette.responses import Response
 
@@ -35,12 +36,19 @@ from pacewise.services.account_settings import (
 from pacewise.services.calendar_feeds import feed_state
 from pacewise.services.my_data import delete_my_account, export_my_data
 from pacewise.services.patient_records import submit_questionnaire
-from pacewise.services.plans import plan_for, week_history
+from pacewise.services.plans import week_history
+from pacewise.services.preferences import (
+    PreferencesInput,
+    PreferencesView,
+    my_preferences,
+    save_my_preferences,
+)
 from pacewise.services.progress import ProgressRecords, progress_records
 from pacewise.services.records import NoPrescription
 from pacewise.web.api.dependencies import SESSION_COOKIE, Uow
 from pacewise.web.charts import minutes_chart, pain_chart, score_chart
 from pacewise.web.pages.common import CheckedForm, PatientVisitor, Visitor, render
+from pacewise.web.pages.log import KINDS
 
 router = APIRouter(include_in_schema=False)
 
@@ -278,6 +286,8 @@ def card_page(request: Request, visitor: PatientVisitor, card_id: str) -> Respon
 
 SAVED = {
     "time-zone": "Your time zone is saved.",
+    "preferences": "Your times and activity are saved. Your plan uses them from the start of "
+    "next week; this week stays as it is.",
     "password": "Your password is changed. Any other browser signed in as you has been signed out.",
 }
 
@@ -289,13 +299,10 @@ def _settings(
     *,
     problems: dict[str, str] | None = None,
     chosen_zone: str | None = None,
+    typed_times: list[str] | None = None,
     **extra: Any,
 ) -> Response:
-    try:
-        plan = plan_for(uow, visitor.caller, visitor.user_id, visitor.today)
-        prescription = plan.week.prescription if plan.week else None
-    except NoPrescription:
-        prescription = None
+    preferences = my_preferences(uow, visitor.caller)
     return render(
         request,
         "settings.html",
@@ -303,7 +310,9 @@ def _settings(
         status_code=400 if problems else 200,
         zones=time_zones(),
         chosen_zone=chosen_zone or visitor.time_zone,
-        prescription=prescription,
+        preferences=preferences,
+        time_slots=_time_slots(preferences, typed_times),
+        kinds=KINDS,
         problems=problems or {},
         saved=SAVED.get(request.query_params.get("saved", "")),
         calendar_feed=feed_state(uow, visitor.caller, visitor.user_id),
@@ -327,6 +336,48 @@ def time_zone_form(
         problems = {"time_zone": "Please choose a time zone from the list."}
         return _settings(request, uow, visitor, problems=problems, chosen_zone=zone[:64])
     return RedirectResponse("/settings?saved=time-zone", status.HTTP_303_SEE_OTHER)
+
+
+@router.post("/settings/preferences")
+def preferences_form(
+    request: Request, uow: Uow, visitor: PatientVisitor, form: CheckedForm
+) -> Response:
+    typed = [str(form.get(f"time{slot}") or "").strip()[:5] for slot in range(1, TIME_SLOTS + 1)]
+    kind = str(form.get("preferred_kind") or "").strip()[:32]
+    try:
+        choice = PreferencesInput.model_validate(
+            {"session_times": [time for time in typed if time], "preferred_kind": kind or None}
+        )
+        save_my_preferences(uow, visitor.caller, choice, visitor.today)
+    except ValidationError as error:
+        problems = {_preference_field(error): _preference_problem(error)}
+        return _settings(request, uow, visitor, problems=problems, typed_times=typed)
+    except InvalidInput as problem:
+        problems = {"session_times": problem.message}
+        return _settings(request, uow, visitor, problems=problems, typed_times=typed)
+    return RedirectResponse("/settings?saved=preferences", status.HTTP_303_SEE_OTHER)
+
+
+TIME_SLOTS = 3
+
+
+def _time_slots(preferences: PreferencesView | None, typed: list[str] | None) -> list[str]:
+    """The three time boxes: what was typed (after a problem), else the saved times."""
+    if typed is not None:
+        return typed
+    saved = [t.strftime("%H:%M") for t in preferences.session_times] if preferences else []
+    return (saved + [""] * TIME_SLOTS)[:TIME_SLOTS]
+
+
+def _preference_field(error: ValidationError) -> str:
+    location = error.errors()[0]["loc"]
+    return "preferred_kind" if location and location[0] == "preferred_kind" else "session_times"
+
+
+def _preference_problem(error: ValidationError) -> str:
+    if _preference_field(error) == "preferred_kind":
+        return "Please choose an activity from the list."
+    return "Please give one to three times of day, like 07:30."
 
 
 @router.post("/settings/password")
