@@ -1,10 +1,12 @@
 """Apple's `HKWorkoutActivityType…` names mapped to our kinds (PROTOCOL.md 1).
 
 Activities that are ours by nature map directly (walking, hiking and wheelchair pushing at
-walking pace are walks; water fitness is aquatic exercise). Activities that are real exercise
-but not one of our kinds (running, dance, tennis, rowing, ...) and any type Apple adds later map
-to `other`, so their minutes still count toward the week (PROTOCOL.md 2) without pretending to
-be a kind the plan schedules.
+walking pace are walks; water fitness is aquatic exercise; Apple's "Mind and Body" holds the
+mind-body practices apps log beside yoga, so it counts as yoga; Pilates and barre aim at core
+and postural strength, so they count as strength; "Preparation and Recovery" is foam rolling
+and stretching). Activities that are real exercise but not one of our kinds (running, dance,
+tennis, rowing, ...) and any type Apple adds later map to `other`, so their minutes still count
+toward the week (PROTOCOL.md 2) without pretending to be a kind the plan schedules.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ APPLE_KINDS: dict[str, Kind] = {
     "WaterFitness": Kind.AQUATIC,
     "Flexibility": Kind.STRETCH,
     "Cooldown": Kind.STRETCH,
-    "Pilates": Kind.STRETCH,
+    "PreparationAndRecovery": Kind.STRETCH,
     "Yoga": Kind.YOGA,
     "MindAndBody": Kind.YOGA,
     "TaiChi": Kind.TAI_CHI,
@@ -31,6 +33,7 @@ APPLE_KINDS: dict[str, Kind] = {
     "FunctionalStrengthTraining": Kind.STRENGTH,
     "CoreTraining": Kind.STRENGTH,
     "Barre": Kind.STRENGTH,
+    "Pilates": Kind.STRENGTH,
     "Running": Kind.OTHER,
     "Elliptical": Kind.OTHER,
     "Rowing": Kind.OTHER,
@@ -41,6 +44,11 @@ APPLE_KINDS: dict[str, Kind] = {
     "CardioDance": Kind.OTHER,
     "HighIntensityIntervalTraining": Kind.OTHER,
     "MixedCardio": Kind.OTHER,
+    "WheelchairRunPace": Kind.OTHER,
+    "DanceInspiredTraining": Kind.OTHER,
+    "MixedMetabolicCardioTraining": Kind.OTHER,
+    "WaterSports": Kind.OTHER,
+    "PaddleSports": Kind.OTHER,
     "Other": Kind.OTHER,
 }
 
