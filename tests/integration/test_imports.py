@@ -278,3 +278,23 @@ def test_a_parser_refusing_after_some_sessions_writes_none_of_them(
     assert (job.status, job.error) == ("failed", "the GPX file ends in the middle of a track")
     assert session_count(clinic.engine, clinic.patient) == 0
     assert not (tmp_path / "export.xml").exists()
+
+
+def test_a_record_the_database_cannot_hold_is_skipped_not_fatal(
+    clinic: Clinic, tmp_path: Path
+) -> None:
+    """Whatever a parser lets through, one odd record never fails the whole write."""
+
+    def odd_records(
+        path: Path, *, time_zone: ZoneInfo, progress: Progress | None = None
+    ) -> Iterator[ImportedRecord]:
+        yield ImportedSession("gpx", "fine", CLINIC_START, None, 20.0, Kind.WALK)
+        yield ImportedSession("gpx", "negative", CLINIC_START, None, -5.0, Kind.WALK)
+        yield ImportedSession("gpx", "pain", CLINIC_START, None, 5.0, Kind.WALK, pain_after=12)
+        yield DailyTotal("watch", CLINIC_START, steps=-10, exercise_minutes=None)
+
+    job = run_with_reader(clinic.engine, clinic.patient, tmp_path, odd_records)
+    assert (job.status, job.added, job.daily_totals) == ("done", 1, 0)
+    assert [(item.reason, item.count) for item in job.skipped_reasons] == [
+        ("values the record cannot hold", 3)
+    ]

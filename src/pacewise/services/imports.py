@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import math
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -314,12 +315,30 @@ def _zone(name: str) -> ZoneInfo:
 
 def _collect(collected: _Collected, record: ImportedRecord) -> None:
     collected.records_seen += 1
-    if isinstance(record, ImportedSession):
-        collected.sessions[(record.source, record.source_id)] = record
-    elif isinstance(record, DailyTotal):
-        collected.totals[(record.source, record.date)] = record
-    elif isinstance(record, SkippedRecord):
+    if isinstance(record, SkippedRecord):
         collected.skipped[record.reason] += 1
+    elif not _storable(record):
+        collected.skipped["values the record cannot hold"] += 1
+    elif isinstance(record, ImportedSession):
+        collected.sessions[(record.source, record.source_id)] = record
+    else:
+        collected.totals[(record.source, record.date)] = record
+
+
+def _storable(record: ImportedSession | DailyTotal) -> bool:
+    """The database's own rules (positive minutes, pains 0-10, no negative totals), checked
+    here so that one odd record is skipped rather than failing the whole import's write."""
+    if isinstance(record, DailyTotal):
+        return (record.steps is None or record.steps >= 0) and (
+            record.exercise_minutes is None
+            or (math.isfinite(record.exercise_minutes) and record.exercise_minutes >= 0)
+        )
+    pains = (record.pain_before, record.pain_after)
+    return (
+        math.isfinite(record.minutes)
+        and record.minutes > 0
+        and all(pain is None or 0 <= pain <= 10 for pain in pains)
+    )
 
 
 def _session_rows(patient_id: int, collected: _Collected) -> Iterator[dict[str, Any]]:
