@@ -35,10 +35,15 @@ def _read(tmp_path: Path, name: str, content: str | bytes) -> list[object]:
     return list(read_records(path, time_zone=UTC))
 
 
-@pytest.mark.parametrize("year", [1900, 2100])
-def test_apple_workouts_dated_1900_or_2100_are_skipped(tmp_path: Path, year: int) -> None:
+@pytest.mark.parametrize("year", ["1900", "2100", "0001", "9999"])
+def test_apple_workouts_dated_1900_or_2100_are_skipped(tmp_path: Path, year: str) -> None:
     text = apple_export(
-        workout("Walking", f"{year}-05-02 08:00:00 +0000", f"{year}-05-02 08:30:00 +0000")
+        workout(
+            "Walking",
+            f"{year}-01-01 00:30:00 +0100",
+            f"{year}-01-01 01:00:00 +0100",
+            duration="30",
+        )
     )
 
     assert _read(tmp_path, "export.xml", text) == [OUT_OF_RANGE]

@@ -25,6 +25,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
+from pacewise.adapters.importers.activity_ids import utc_stamp
 from pacewise.adapters.importers.apple_kinds import apple_kind
 from pacewise.adapters.importers.bounds import OUT_OF_RANGE_DATE, LocalCalendar, session_or_skip
 from pacewise.adapters.importers.records import (
@@ -102,15 +103,22 @@ def workout_session(workout: Any, calendar: LocalCalendar) -> ImportedRecord:
         end = apple_instant(workout.get("endDate"))
         if start is not None and end is not None:
             minutes = (end - start).total_seconds() / 60
-    stamp = start.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if start else "no-start"
     return session_or_skip(
         source=SOURCE,
-        source_id=f"{activity_type.removeprefix('HKWorkoutActivityType')}@{stamp}",
+        source_id=f"{activity_type.removeprefix('HKWorkoutActivityType')}@{_stamp(start)}",
         start=start,
         minutes=minutes,
         kind=apple_kind(activity_type),
         calendar=calendar,
     )
+
+
+def _stamp(start: dt.datetime | None) -> str:
+    """The start in UTC for the source id ("unknown" when absent or beyond the calendar)."""
+    try:
+        return utc_stamp(start) if start is not None else "unknown"
+    except (OverflowError, ValueError):
+        return "unknown"
 
 
 def apple_instant(text: str | None) -> dt.datetime | None:
