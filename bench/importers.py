@@ -9,7 +9,8 @@ peak memory is that reader's alone:
 - baseline: lxml `iterparse` over the same entry, clearing each top-level element and dropping
   the ones before it, nothing else (the parse floor);
 - pacewise: `read_records` over the zip, consuming every record.
-Prints MB/s (of uncompressed XML), top-level elements per second, peak RSS and the ratio of
+Prints MB/s (of uncompressed XML), records per second (top-level elements: `Record`, `Workout`,
+`ActivitySummary` ...), peak RSS and the ratio of
 each to the baseline. Asserts nothing about time.
 
     python bench/importers.py [--size-mb 200] [--quick] [--export FILE] [--json FILE]
@@ -348,9 +349,9 @@ def _report(xml_bytes: int, zip_bytes: int, results: dict[str, dict[str, Any]]) 
     floor = results["baseline"]["seconds"]
     print(f"export: {megabytes:,.0f} MB of XML in a {zip_bytes / 1e6:,.0f} MB zip")
     kept = {key: results["pacewise"][key] for key in ("sessions", "daily_totals", "skipped")}
-    print(f"top-level elements: {elements:,}; pacewise kept {kept}")
+    print(f"records (top-level elements): {elements:,}; pacewise kept {kept}")
     cpu_floor = results["baseline"]["cpu_seconds"]
-    columns = ("seconds", "cpu s", "MB/s", "elements/s", "peak RSS", "vs floor", "cpu vs floor")
+    columns = ("seconds", "cpu s", "MB/s", "records/s", "peak RSS", "vs floor", "cpu vs floor")
     print(f"{'measure':<10} " + " ".join(f"{column:>10}" for column in columns))
     for name, result in results.items():
         seconds = result["seconds"]
