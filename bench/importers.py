@@ -10,8 +10,8 @@ peak memory is that reader's alone:
   the ones before it, nothing else (the parse floor);
 - pacewise: `read_records` over the zip, consuming every record.
 Prints MB/s (of uncompressed XML), records per second (top-level elements: `Record`, `Workout`,
-`ActivitySummary` ...), peak RSS and the ratio of
-each to the baseline. Asserts nothing about time.
+`ActivitySummary` ...), wall and CPU seconds, peak RSS and the ratio of each to the baseline.
+Asserts nothing about time.
 
     python bench/importers.py [--size-mb 200] [--quick] [--export FILE] [--json FILE]
 """
