@@ -296,3 +296,15 @@ def test_an_entity_after_a_doctype_that_seems_to_end_early_is_still_refused(
 
     with pytest.raises(HostileFile, match="declares XML entities"):
         list(read_records(path, time_zone=UTC))
+
+
+@pytest.mark.parametrize("name", ["export.xml", "walk.gpx", "ride.tcx"])
+def test_an_endlessly_nested_document_is_refused(tmp_path: Path, name: str) -> None:
+    root = {"export.xml": "HealthData", "walk.gpx": "gpx", "ride.tcx": "TrainingCenterDatabase"}
+    depth = 20_000
+    text = f"<{root[name]}>" + "<a>" * depth + "</a>" * depth + f"</{root[name]}>"
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+
+    with pytest.raises(RefusedFile, match="could not be read"):
+        list(read_records(path, time_zone=UTC))
