@@ -22,6 +22,7 @@ import gpxpy.gpx
 from pacewise.adapters.importers.activity_ids import hashed_id, utc_stamp
 from pacewise.adapters.importers.bounds import LocalCalendar, session_or_skip
 from pacewise.adapters.importers.records import ImportedRecord, RefusedFile, SkippedRecord
+from pacewise.adapters.importers.xml_parsing import plain_parser_message
 from pacewise.adapters.importers.xml_prolog import refuse_hostile_prolog
 from pacewise.domain.model import Kind
 
@@ -80,7 +81,8 @@ def _parse(content: bytes) -> gpxpy.gpx.GPX:
     try:
         return gpxpy.parse(text)
     except gpxpy.gpx.GPXException as error:
-        raise RefusedFile(f"the GPX file could not be read ({_first_line(error)})") from None
+        problem = plain_parser_message(_first_line(error))
+        raise RefusedFile(f"the GPX file could not be read ({problem})") from None
     except (ValueError, TypeError, AttributeError, OverflowError):
         raise RefusedFile("the GPX file could not be read (damaged content)") from None
 

@@ -42,4 +42,13 @@ def syntax_problem(error: Exception, *, cut_short: bool) -> str:
     if cut_short or "Premature end" in message:
         return "the XML ends before it should (cut short or incomplete)"
     line = getattr(error, "lineno", None) or 0
-    return f"the XML is damaged at line {line} ({message.split(', line')[0][:100]})"
+    return f"the XML is damaged at line {line} ({plain_parser_message(message)})"
+
+
+def plain_parser_message(message: str) -> str:
+    """libxml2's message without its parser jargon and position suffixes, at most 100 chars."""
+    if "Excessive depth" in message:
+        return "nested far deeper than any real file"
+    if "huge" in message.lower():
+        return "a value far longer than any real file holds"
+    return message.split(", line")[0].removeprefix("Error parsing XML: ")[:100]
