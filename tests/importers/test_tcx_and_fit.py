@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from pacewise.adapters.importers import ImportedSession, RefusedFile, read_records
+from pacewise.adapters.importers import ImportedSession, RefusedFile, SkippedRecord, read_records
 from pacewise.domain.model import Kind
 from tests.importers.documents import tcx_document
 from tests.importers.fit_encoder import fit_activity
@@ -118,3 +118,29 @@ def test_a_corrupt_fit_file_is_refused_with_one_message(tmp_path: Path, damage: 
 
     with pytest.raises(RefusedFile, match=r"^the FIT file is damaged or incomplete$"):
         list(read_records(path, time_zone=TOKYO))
+
+
+def test_each_tcx_activity_is_its_own_session_with_its_own_id(tmp_path: Path) -> None:
+    first = tcx_document(activity_id="2024-05-02T07:15:00.000Z", sport="Running")
+    second = tcx_document(activity_id="2024-05-03T18:00:00Z", sport="Biking")
+    activity = second[second.index("<Activity ") : second.index("</Activities>")]
+    path = tmp_path / "two.tcx"
+    path.write_text(first.replace("</Activities>", activity + "</Activities>"), encoding="utf-8")
+
+    sessions = list(read_records(path, time_zone=TOKYO))
+
+    assert [(s.source_id, s.kind) for s in sessions if isinstance(s, ImportedSession)] == [
+        ("2024-05-02T07:15:00Z", Kind.OTHER),
+        ("2024-05-03T18:00:00Z", Kind.CYCLE),
+    ]
+
+
+def test_a_tcx_without_activities_is_skipped_with_a_reason(tmp_path: Path) -> None:
+    text = tcx_document()
+    empty = text[: text.index("<Activity ")] + text[text.index("</Activities>") :]
+    path = tmp_path / "empty.tcx"
+    path.write_text(empty, encoding="utf-8")
+
+    assert list(read_records(path, time_zone=TOKYO)) == [
+        SkippedRecord("a TCX file without activities")
+    ]
