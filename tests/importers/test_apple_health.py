@@ -320,3 +320,17 @@ def test_progress_through_a_zipped_export_counts_compressed_bytes(tmp_path: Path
     assert len(seen) > 2
     assert seen == sorted(seen)
     assert 0 < seen[-1] <= path.stat().st_size
+
+
+def test_a_zipped_export_whose_data_fails_its_checksum_is_refused(tmp_path: Path) -> None:
+    text = apple_export(WALK, *[steps(10, f"2024-05-02 {h:02d}:00:00 +0100") for h in range(20)])
+    path = tmp_path / "export.zip"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED) as archive:
+        archive.writestr("apple_health_export/export.xml", text)
+    data = bytearray(path.read_bytes())
+    middle = data.index(b"</HealthData>") - 200
+    data[middle] ^= 0x01  # one flipped bit in a stored entry: only the CRC can tell
+    path.write_bytes(bytes(data))
+
+    with pytest.raises(RefusedFile, match="zip archive is damaged"):
+        list(read_records(path, time_zone=LONDON))
