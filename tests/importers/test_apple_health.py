@@ -334,3 +334,24 @@ def test_a_zipped_export_whose_data_fails_its_checksum_is_refused(tmp_path: Path
 
     with pytest.raises(RefusedFile, match="zip archive is damaged"):
         list(read_records(path, time_zone=LONDON))
+
+
+def test_a_walk_recorded_by_the_watch_and_another_app_counts_once(tmp_path: Path) -> None:
+    watch = workout("Walking", "2024-05-02 08:00:00 +0100", "2024-05-02 08:40:00 +0100")
+    other_app = workout("Walking", "2024-05-02 08:01:30 +0100", "2024-05-02 08:38:00 +0100")
+    right_after = workout("Yoga", "2024-05-02 08:40:00 +0100", "2024-05-02 09:10:00 +0100")
+    evening = workout("Walking", "2024-05-02 18:00:00 +0100", "2024-05-02 18:20:00 +0100")
+
+    records = list(
+        read_records(
+            _xml(tmp_path, apple_export(other_app, watch, right_after, evening)), time_zone=LONDON
+        )
+    )
+
+    sessions = _sessions(records)
+    assert [(s.start_time, s.minutes) for s in sessions] == [
+        (dt.time(8, 0), 40.0),  # the longer recording of the morning walk
+        (dt.time(8, 40), 30.0),  # touching is not overlapping
+        (dt.time(18, 0), 20.0),
+    ]
+    assert SkippedRecord("the same workout from a second app or device") in records

@@ -73,7 +73,9 @@ def test_today_and_tomorrow_are_accepted_but_not_the_day_after(tmp_path: Path) -
 
     records = _read(tmp_path, "export.xml", apple_export(*elements))
 
-    assert [type(record) for record in records] == [ImportedSession, ImportedSession, SkippedRecord]
+    sessions = [record for record in records if isinstance(record, ImportedSession)]
+    assert [session.date for session in sessions] == [today, today + dt.timedelta(days=1)]
+    assert [record for record in records if isinstance(record, SkippedRecord)] == [OUT_OF_RANGE]
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ Workouts: start from `startDate` (which carries its own UTC offset), minutes fro
 id is the activity type and the start instant in UTC: Apple prints dates in the phone's zone at
 export time, so a later export made elsewhere writes the same instant differently; normalised,
 the same workout gets the same id in every export, and two workouts never share a start second.
+A workout recorded twice (the Watch and another app) is kept once (`workout_overlaps.py`).
 
 Daily totals: `HKQuantityTypeIdentifierStepCount` and `…AppleExerciseTime` records are summed
 per local day and per device (`sourceName`). An iPhone and a Watch worn together both count the
@@ -31,10 +32,12 @@ from pacewise.adapters.importers.bounds import OUT_OF_RANGE_DATE, LocalCalendar,
 from pacewise.adapters.importers.records import (
     DailyTotal,
     ImportedRecord,
+    ImportedSession,
     RefusedFile,
     SkippedRecord,
 )
 from pacewise.adapters.importers.streams import ByteSource
+from pacewise.adapters.importers.workout_overlaps import TimedSession, without_duplicates
 from pacewise.adapters.importers.xml_parsing import XMLSyntaxError, safe_iterparse, syntax_problem
 from pacewise.adapters.importers.xml_prolog import Prolog
 from pacewise.adapters.importers.xml_stream import CleanedXml
@@ -61,9 +64,11 @@ NOT_A_NUMBER = "a step or exercise record without a number"
 def read_apple_health(
     stream: ByteSource, head: bytes, prolog: Prolog, *, calendar: LocalCalendar
 ) -> Iterator[ImportedRecord]:
-    """Sessions as they come, then one `DailyTotal` per day once the whole file has parsed."""
+    """Sessions (once each, see `workout_overlaps`), then one `DailyTotal` per day, once the
+    whole file has parsed; skipped records as they come."""
     prolog.refuse_if_hostile()
     totals = _DeviceTotals(calendar)
+    workouts: list[TimedSession] = []
     source = CleanedXml(stream, head, prolog)
     try:
         for _, element in safe_iterparse(source, tag=_TOP_LEVEL):
@@ -77,11 +82,17 @@ def read_apple_health(
                     if skipped is not None:
                         yield skipped
             elif tag == "Workout":
-                yield workout_session(element, calendar)
+                session = workout_session(element, calendar)
+                start = apple_instant(element.get("startDate"))
+                if isinstance(session, ImportedSession) and start is not None:
+                    workouts.append(TimedSession(start, session))
+                else:
+                    yield session
             _release(element)
     except XMLSyntaxError as error:
         problem = syntax_problem(error, cut_short=source.ended_without(b"</HealthData>"))
         raise RefusedFile(f"the Apple Health export could not be read: {problem}") from None
+    yield from without_duplicates(workouts)
     yield from totals.daily_totals()
 
 

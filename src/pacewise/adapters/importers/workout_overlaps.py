@@ -1,0 +1,70 @@
+"""One workout recorded twice (the Watch and a running app, say) counts once.
+
+Apps that record a walk often write it to Health as well as the Watch's own workout app doing
+so; imported as two sessions, the plan would see double the minutes. Two workouts are the same
+one when they overlap by more than half of the shorter; the longer (the more complete
+recording) is kept, ties going to the smaller source id so the choice is the same in every
+export that holds both. Workouts that only touch (one ends as the next starts) are two.
+Memory: one small object per workout, a few thousand for years of use.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from pacewise.adapters.importers.bounds import MAX_MINUTES
+from pacewise.adapters.importers.records import ImportedRecord, ImportedSession, SkippedRecord
+
+DUPLICATE = "the same workout from a second app or device"
+_LONGEST = dt.timedelta(minutes=MAX_MINUTES)
+
+
+@dataclass(frozen=True)
+class TimedSession:
+    """A session with its start instant, which the overlap test needs (dates are local)."""
+
+    start: dt.datetime
+    session: ImportedSession
+
+    @property
+    def end(self) -> dt.datetime:
+        return self.start + dt.timedelta(minutes=self.session.minutes)
+
+
+def without_duplicates(workouts: Iterable[TimedSession]) -> Iterator[ImportedRecord]:
+    """The workouts in start order, each recorded twice kept once; a skip for each copy."""
+    kept: list[TimedSession] = []
+    copies = 0
+    for candidate in sorted(workouts, key=lambda timed: (timed.start, timed.session.source_id)):
+        rival = _overlapping(kept, candidate)
+        if rival is None:
+            kept.append(candidate)
+            continue
+        copies += 1
+        if _better(candidate, kept[rival]):
+            kept[rival] = candidate
+    for timed in sorted(kept, key=lambda timed: (timed.start, timed.session.source_id)):
+        yield timed.session
+    for _ in range(copies):
+        yield SkippedRecord(DUPLICATE)
+
+
+def _overlapping(kept: list[TimedSession], candidate: TimedSession) -> int | None:
+    """The index of a kept workout that is the same as `candidate`, if any."""
+    for index in range(len(kept) - 1, -1, -1):
+        other = kept[index]
+        if other.start < candidate.start - _LONGEST:
+            return None  # kept is in start order: nothing earlier can reach the candidate
+        overlap = min(other.end, candidate.end) - max(other.start, candidate.start)
+        shorter = min(other.session.minutes, candidate.session.minutes)
+        if overlap > dt.timedelta(minutes=shorter / 2):
+            return index
+    return None
+
+
+def _better(candidate: TimedSession, incumbent: TimedSession) -> bool:
+    if candidate.session.minutes != incumbent.session.minutes:
+        return candidate.session.minutes > incumbent.session.minutes
+    return candidate.session.source_id < incumbent.session.source_id
