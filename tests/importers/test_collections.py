@@ -189,3 +189,19 @@ def test_a_folder_with_too_many_files_is_refused(tmp_path: Path) -> None:
 
     with pytest.raises(RefusedFile, match="more than 10 files"):
         list(read_records(tmp_path, time_zone=UTC, limits=ImportLimits(max_zip_entries=10)))
+
+
+def test_the_same_ride_as_gpx_and_fit_in_one_folder_counts_once(tmp_path: Path) -> None:
+    start = dt.datetime(2024, 5, 2, 8, 0, tzinfo=dt.UTC)
+    (tmp_path / "ride.fit").write_bytes(
+        fit_activity(start=start, timer_seconds=1500, sport="cycling")
+    )
+    gpx = gpx_document(times=every_minute(8, 25), track_type="cycling")
+    (tmp_path / "ride.gpx").write_text(gpx, encoding="utf-8")
+
+    records = list(read_records(tmp_path, time_zone=UTC))
+
+    sessions = [record for record in records if isinstance(record, ImportedSession)]
+    assert len(sessions) == 1
+    assert sessions[0].kind is Kind.CYCLE
+    assert SkippedRecord("the same workout from a second app or device") in records

@@ -3,11 +3,14 @@
 The content decides (see `sniff.py`); the extension is only checked against it. A whole-file
 problem raises `RefusedFile`. Inside a folder or a zip of activity files, one unreadable file is
 skipped with its name and reason, so a year of walks is not lost to one damaged recording;
-a hostile file (`HostileFile`: entities, zip bombs) still refuses everything.
+a hostile file (`HostileFile`: entities, zip bombs) still refuses everything. The same
+activity found twice in a folder or zip (a ride as GPX and as FIT) counts once
+(`workout_overlaps.py`).
 """
 
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
@@ -35,6 +38,7 @@ from pacewise.adapters.importers.sniff import (
 )
 from pacewise.adapters.importers.streams import ByteSource, ProgressReader
 from pacewise.adapters.importers.tcx import read_tcx
+from pacewise.adapters.importers.workout_overlaps import once_each
 from pacewise.adapters.importers.xml_prolog import read_head
 
 ActivityReader = Callable[..., Iterator[ImportedRecord]]
@@ -128,11 +132,7 @@ def _read_zip(
 ) -> Iterator[ImportedRecord]:
     archive = CheckedZip(raw, limits)
     try:
-        apple = [
-            info
-            for info in archive.entries
-            if _basename(info.filename).lower() == APPLE_EXPORT_NAME
-        ]
+        apple = [info for info in archive.entries if _is_apple_export(info.filename)]
         if len(apple) > 1:
             raise RefusedFile("the zip holds more than one export.xml; import them one by one")
         if apple:
@@ -143,19 +143,31 @@ def _read_zip(
         activities = [info for info in archive.entries if not _is_junk(info.filename)]
         if not any(_is_activity_name(info.filename) for info in activities):
             raise RefusedFile("the zip holds no Apple Health export and no GPX, TCX or FIT files")
-        for info in activities:
-            if not _is_activity_name(info.filename):
-                yield SkippedRecord(NOT_AN_ACTIVITY)
-                continue
-            if info.file_size > limits.max_activity_file_bytes:
-                yield SkippedRecord(_too_large(limits))
-                continue
-            with archive.open_entry(info) as entry:
-                content = _read_bounded(entry, limits.max_activity_file_bytes)
-            report(raw.tell())
-            yield from _read_member(info.filename, content, calendar=calendar, limits=limits)
+        members = _zip_members(archive, activities, raw, calendar, report, limits)
+        yield from once_each(members, calendar.time_zone)
     finally:
         archive.close()
+
+
+def _zip_members(
+    archive: CheckedZip,
+    activities: list[zipfile.ZipInfo],
+    raw: BinaryIO,
+    calendar: LocalCalendar,
+    report: Progress,
+    limits: ImportLimits,
+) -> Iterator[ImportedRecord]:
+    for info in activities:
+        if not _is_activity_name(info.filename):
+            yield SkippedRecord(NOT_AN_ACTIVITY)
+            continue
+        if info.file_size > limits.max_activity_file_bytes:
+            yield SkippedRecord(_too_large(limits))
+            continue
+        with archive.open_entry(info) as entry:
+            content = _read_bounded(entry, limits.max_activity_file_bytes)
+        report(raw.tell())
+        yield from _read_member(info.filename, content, calendar=calendar, limits=limits)
 
 
 def _read_folder(
@@ -175,6 +187,17 @@ def _read_folder(
         return
     if not any(_is_activity_name(path.name) for path in files):
         raise RefusedFile("the folder holds no Apple Health export and no GPX, TCX or FIT files")
+    members = _folder_members(folder, files, calendar, report, limits)
+    yield from once_each(members, calendar.time_zone)
+
+
+def _folder_members(
+    folder: Path,
+    files: list[Path],
+    calendar: LocalCalendar,
+    report: Progress,
+    limits: ImportLimits,
+) -> Iterator[ImportedRecord]:
     done = 0
     for path in files:
         size = path.stat().st_size

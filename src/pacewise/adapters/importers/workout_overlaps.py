@@ -1,7 +1,8 @@
-"""One workout recorded twice (the Watch and a running app, say) counts once.
+"""One workout recorded twice counts once.
 
 Apps that record a walk often write it to Health as well as the Watch's own workout app doing
-so; imported as two sessions, the plan would see double the minutes. Two workouts are the same
+so, and a folder of exports may hold the same ride as GPX and as FIT; imported as two sessions,
+the plan would see double the minutes. Two workouts are the same
 one when they overlap by more than half of the shorter; the longer (the more complete
 recording) is kept, ties going to the smaller source id so the choice is the same in every
 export that holds both. Workouts that only touch (one ends as the next starts) are two.
@@ -13,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from pacewise.adapters.importers.bounds import MAX_MINUTES
 from pacewise.adapters.importers.records import ImportedRecord, ImportedSession, SkippedRecord
@@ -49,6 +51,22 @@ def without_duplicates(workouts: Iterable[TimedSession]) -> Iterator[ImportedRec
         yield timed.session
     for _ in range(copies):
         yield SkippedRecord(DUPLICATE)
+
+
+def once_each(records: Iterable[ImportedRecord], time_zone: ZoneInfo) -> Iterator[ImportedRecord]:
+    """`records` with sessions held back to the end and yielded once each (other records pass).
+
+    The start instant comes back from the session's local date and time in `time_zone` (a minute
+    off at a clock change at worst, which does not change whether two recordings overlap).
+    """
+    timed: list[TimedSession] = []
+    for record in records:
+        if isinstance(record, ImportedSession) and record.start_time is not None:
+            start = dt.datetime.combine(record.date, record.start_time, tzinfo=time_zone)
+            timed.append(TimedSession(start, record))
+        else:
+            yield record
+    yield from without_duplicates(timed)
 
 
 def _overlapping(kept: list[TimedSession], candidate: TimedSession) -> int | None:
