@@ -40,6 +40,7 @@ def _activity_files() -> dict[str, bytes]:
         "notes.txt": b"my walks",
         "__MACOSX/2024/._walk.gpx": b"\x00\x05\x16\x07resource fork",
         ".DS_Store": b"\x00\x00\x00\x01Bud1",
+        ".git/objects/ab/cdef": b"x\x01blob",
     }
 
 

@@ -215,10 +215,12 @@ def _folder_members(
 
 
 def _folder_files(folder: Path, limits: ImportLimits) -> list[Path]:
-    """The regular files under `folder` (no links, no system junk), refused past the limit."""
+    """The regular files under `folder` (no links, nothing hidden), refused past the limit."""
     files: list[Path] = []
     for path in folder.rglob("*"):
-        if path.is_file() and not path.is_symlink() and not _is_junk(path.name):
+        if _is_junk(path.relative_to(folder).as_posix()):
+            continue
+        if path.is_file() and not path.is_symlink():
             files.append(path)
             if len(files) > limits.max_zip_entries:
                 raise RefusedFile(f"the folder holds more than {limits.max_zip_entries} files")
@@ -271,6 +273,7 @@ def _is_activity_name(name: str) -> bool:
 
 
 def _is_junk(name: str) -> bool:
-    """Files that operating systems add to folders and zips (macOS resource forks, .DS_Store)."""
-    base = _basename(name)
-    return base.startswith(".") or name.startswith("__MACOSX/")
+    """What systems and tools add to folders and zips: macOS resource forks, .DS_Store, hidden
+    folders such as .git."""
+    parts = PurePosixPath(name.replace("\\", "/")).parts
+    return parts[:1] == ("__MACOSX",) or any(part.startswith(".") for part in parts)
