@@ -45,8 +45,8 @@ from pacewise.adapters.db.patient_exchange import PatientExchange
 from pacewise.adapters.db.unit_of_work import UnitOfWork
 from pacewise.adapters.exports import fhir_codes as codes
 from pacewise.domain import Condition, InvalidInput
-from pacewise.domain.scoring import score_peg, score_pgic, score_psfs, score_tsk11
 from pacewise.services.accounts import normalise_email
+from pacewise.services.patient_records import score_answers
 from pacewise.services.prescription_input import PrescriptionInput
 
 MAX_BUNDLE_BYTES = 64 * 1024 * 1024
@@ -515,23 +515,6 @@ def answers_of_items(items: list[Json]) -> Json:
         else:
             answers[key] = value
     return answers
-
-
-def score_answers(instrument: str, answers: Json) -> float:
-    """The instrument's score (MEASURES.md), as `submit_questionnaire` keeps it."""
-    try:
-        if instrument == "PEG":
-            return score_peg(answers["pain"], answers["enjoyment"], answers["activity"]).score
-        if instrument == "TSK11":
-            return float(score_tsk11(answers["items"]).total)
-        if instrument == "PGIC":
-            return float(score_pgic(answers["rating"]).rating)
-        pairs = [(entry["activity"], entry["rating"]) for entry in answers["activities"]]
-        return score_psfs(pairs).score
-    except KeyError as missing:
-        raise InvalidInput(f"answers.{missing.args[0]}", "is required") from None
-    except (TypeError, AttributeError):
-        raise InvalidInput("answers", f"do not have the shape {instrument} needs") from None
 
 
 def _answer_value(answer: Json) -> Any:

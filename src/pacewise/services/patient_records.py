@@ -69,7 +69,7 @@ def submit_questionnaire(
     answers: dict[str, Any],
 ) -> float:
     """Score the answers (MEASURES.md) and keep both; returns the score."""
-    score = _score(instrument, answers)
+    score = score_answers(instrument, answers)
     with uow:
         open_patient_record(uow, caller, patient_id, "questionnaire.submitted")
         uow.questionnaires.add(
@@ -85,7 +85,9 @@ def submit_questionnaire(
     return score
 
 
-def _score(instrument: str, answers: dict[str, Any]) -> float:
+def score_answers(instrument: str, answers: dict[str, Any]) -> float:
+    """The instrument's score (MEASURES.md), as it is stored with the answers; answers of the
+    wrong shape name the missing field."""
     try:
         if instrument == "PEG":
             return score_peg(answers["pain"], answers["enjoyment"], answers["activity"]).score
