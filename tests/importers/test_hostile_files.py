@@ -308,3 +308,21 @@ def test_an_endlessly_nested_document_is_refused(tmp_path: Path, name: str) -> N
 
     with pytest.raises(RefusedFile, match=r"could not be read.*nested far deeper"):
         list(read_records(path, time_zone=UTC))
+
+
+def test_a_gpx_larger_than_its_limit_is_refused_alone_or_skipped_in_a_folder(
+    tmp_path: Path,
+) -> None:
+    limits = ImportLimits(max_gpx_bytes=40_000)
+    large = gpx_document(times=every_minute(8, 59) * 10)
+    (tmp_path / "long.gpx").write_text(large, encoding="utf-8")
+    (tmp_path / "short.gpx").write_text(gpx_document(times=every_minute(9, 20)), encoding="utf-8")
+    assert len(large) > 40_000
+
+    with pytest.raises(RefusedFile, match=r"^the file is larger than 0\.038147 MB$"):
+        list(read_records(tmp_path / "long.gpx", time_zone=UTC, limits=limits))
+    records = list(read_records(tmp_path, time_zone=UTC, limits=limits))
+    assert "long.gpx: the file is larger than 0.038147 MB" in [
+        getattr(record, "reason", None) for record in records
+    ]
+    assert len(records) == 2

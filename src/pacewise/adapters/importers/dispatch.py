@@ -123,7 +123,8 @@ def _read_xml(
         raise RefusedFile(
             f"this XML is not an Apple Health export, GPX or TCX file (it is <{prolog.root}>)"
         )
-    content = head + _read_bounded(stream, limits.max_activity_file_bytes - len(head))
+    most = limits.max_gpx_bytes if reader is read_gpx else limits.max_activity_file_bytes
+    content = _read_bounded(stream, most, already=head)
     yield from reader(content, calendar=calendar)
 
 
@@ -240,6 +241,8 @@ def _read_member(
         reader = _ACTIVITY_READERS.get(found)
         if reader is None:
             raise RefusedFile(f"{name} is {found.value}, not a GPX, TCX or FIT file")
+        if found is Format.GPX and len(content) > limits.max_gpx_bytes:
+            raise RefusedFile(f"the file is larger than {_megabytes(limits.max_gpx_bytes)} MB")
         records = list(reader(content, calendar=calendar))
     except HostileFile:
         raise
@@ -249,15 +252,20 @@ def _read_member(
     yield from records
 
 
-def _read_bounded(stream: ByteSource, limit: int) -> bytes:
-    content = stream.read(limit + 1)
+def _read_bounded(stream: ByteSource, limit: int, *, already: bytes = b"") -> bytes:
+    """`already` and the rest of `stream`, refused past `limit` bytes in all."""
+    content = already + stream.read(max(limit - len(already), 0) + 1)
     if len(content) > limit:
-        raise RefusedFile(f"the file is larger than {limit // (1024 * 1024)} MB")
+        raise RefusedFile(f"the file is larger than {_megabytes(limit)} MB")
     return content
 
 
 def _too_large(limits: ImportLimits) -> str:
-    return f"an activity file larger than {limits.max_activity_file_bytes // (1024 * 1024)} MB"
+    return f"an activity file larger than {_megabytes(limits.max_activity_file_bytes)} MB"
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):g}"
 
 
 def _basename(name: str) -> str:

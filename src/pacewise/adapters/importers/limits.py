@@ -27,6 +27,10 @@ class ImportLimits:
     max_zip_entries: int = 100_000
     # One GPX, TCX or FIT file: a whole day's recording at one point a second is a few MB.
     max_activity_file_bytes: int = 64 * MIB
+    # gpxpy holds a whole track as Python objects, about 25 times the file's size: 10 MB is ten
+    # hours at a point a second with heart rate (longer than any session we count) and keeps
+    # the reader under 300 MB.
+    max_gpx_bytes: int = 10 * MIB
     # Bytes we look through for the root element (the Apple DTD is about 10 kB).
     max_prolog_bytes: int = 1 * MIB
 
