@@ -25,7 +25,7 @@ def test_a_tiny_run_imports_one_workout_and_one_days_totals_per_generated_day(
 
     figures = json.loads(figures_file.read_text())
     assert figures["xml_bytes"] >= 2_000_000
-    assert set(figures["measures"]) == {"read", "floor", "pacewise"}
+    assert set(figures["measures"]) == {"read", "floor", "pacewise start-up", "pacewise"}
     assert figures["elements"] > 4000
     kept = figures["measures"]["pacewise"]["details"]
     assert kept["added"] == kept["daily_totals"] > 0, "one workout and one day's totals a day"
