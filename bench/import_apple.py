@@ -28,6 +28,7 @@ ratios and the goals; asserts nothing about time.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import sqlite3
@@ -66,8 +67,12 @@ class Measure:
 
 
 def cached_export(cache: Path, xml_bytes: int, seed: int) -> Path:
-    """The export of this size and seed, written once (atomically) and reused by later runs."""
-    export = cache / f"export-{xml_bytes}-seed{seed}" / "export.zip"
+    """The export of this size and seed, written once (atomically) and reused by later runs.
+
+    The key also holds a digest of the generator's source, so a changed generator writes anew.
+    """
+    generator = hashlib.sha256(Path(apple_export.__file__).read_bytes()).hexdigest()[:10]
+    export = cache / f"export-{xml_bytes}-seed{seed}-{generator}" / "export.zip"
     if export.exists():
         return export
     export.parent.mkdir(parents=True, exist_ok=True)
