@@ -13,8 +13,6 @@ from pacewise.adapters.db.unit_of_work import UnitOfWork
 from pacewise.bootstrap import migrated_engine
 from pacewise.cli.errors import fail
 from pacewise.services.access import NotFound
-from pacewise.services.csv_export import operator_csv_table
-from pacewise.services.fhir_export import operator_fhir_bundle
 
 Patient = Annotated[str, typer.Option("--patient", help="The patient's e-mail address.")]
 Output = Annotated[
@@ -24,6 +22,9 @@ Output = Annotated[
 
 def fhir(patient: Patient, output: Output = None) -> None:
     """Write the patient's record as a FHIR R4 Bundle (JSON)."""
+    # Imported here, not at the top: every `pacewise` command loads this module.
+    from pacewise.services.fhir_export import operator_fhir_bundle
+
     engine = migrated_engine()
     try:
         bundle = operator_fhir_bundle(UnitOfWork(engine), patient.strip().lower())
@@ -40,6 +41,9 @@ def csv(
     output: Output = None,
 ) -> None:
     """Write one table of the patient's record as CSV for a spreadsheet."""
+    # Imported here, not at the top: every `pacewise` command loads this module.
+    from pacewise.services.csv_export import operator_csv_table
+
     engine = migrated_engine()
     try:
         text = operator_csv_table(UnitOfWork(engine), patient.strip().lower(), table)

@@ -11,13 +11,13 @@ import typer
 from pacewise.adapters.db.unit_of_work import UnitOfWork
 from pacewise.bootstrap import migrated_engine
 from pacewise.cli.errors import EXIT_BAD_INPUT
-from pacewise.services import fhir_import
-from pacewise.services.fhir_import import RefusedBundle
 
 
 def import_bundle(path: Path, patient: str | None, as_json: bool) -> None:
     """Import a FHIR bundle into `patient` (or the bundle's Patient, made if new); prints a
     summary, or one JSON object with --json; a refused bundle prints one line and exits 2."""
+    from pacewise.services import fhir_import  # only when a bundle is imported (FHIR models)
+
     try:
         with path.open("rb") as file:
             data = file.read(fhir_import.MAX_BUNDLE_BYTES + 1)
@@ -28,7 +28,7 @@ def import_bundle(path: Path, patient: str | None, as_json: bool) -> None:
         summary = fhir_import.import_bundle(
             UnitOfWork(engine), data, patient.strip().lower() if patient else None
         )
-    except RefusedBundle as refused:
+    except fhir_import.RefusedBundle as refused:
         _refuse(f"{path.name}: {refused}")
     finally:
         engine.dispose()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -28,7 +28,9 @@ from pacewise.adapters.importers.records import ImportedRecord, SkippedRecord
 from pacewise.bootstrap import migrated_engine
 from pacewise.cli.errors import fail
 from pacewise.services.access import NotFound
-from pacewise.services.imports import JobView, run_import_job, start_local_import
+
+if TYPE_CHECKING:
+    from pacewise.services.imports import JobView
 
 
 def import_file(
@@ -53,6 +55,9 @@ def import_file(
         fail("--patient is needed: whose records are these?")
     if not path.exists():
         fail(f"there is no file or folder at {path}")
+    # Imported here, not at the top: every `pacewise` command loads this module.
+    from pacewise.services.imports import run_import_job
+
     engine = migrated_engine()
     try:
         job = _start(UnitOfWork(engine), patient, path)
@@ -72,6 +77,8 @@ def import_file(
 
 
 def _start(uow: UnitOfWork, patient: str, path: Path) -> JobView:
+    from pacewise.services.imports import start_local_import
+
     try:
         return start_local_import(uow, patient, path)
     except NotFound:
@@ -104,6 +111,8 @@ class _Bar:
 
 
 def _with_bar(uow: UnitOfWork, job: JobView, path: Path) -> JobView | None:
+    from pacewise.services.imports import run_import_job
+
     columns = (
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),

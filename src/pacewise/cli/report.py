@@ -15,7 +15,6 @@ from pacewise.config import Settings
 from pacewise.domain import InvalidInput
 from pacewise.services.access import NotFound
 from pacewise.services.records import NoPrescription
-from pacewise.services.visit_report import default_period, operator_visit_report
 
 
 def _day(value: str | None, option: str) -> dt.date | None:
@@ -38,6 +37,10 @@ def report(
     ] = None,
 ) -> None:
     """Write the PDF visit report of one patient for a period (the last 12 weeks by default)."""
+    # Imported here, not at the top: every `pacewise` command loads this module (and the
+    # charts and PDF libraries take a second to load).
+    from pacewise.services.visit_report import default_period, operator_visit_report
+
     last = _day(end, "--end") or dt.date.today()
     first = _day(start, "--start") or default_period(last)[0]
     engine = database_engine(Settings())

@@ -7,14 +7,10 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-import uvicorn
 from sqlalchemy import Engine
 
-from pacewise.adapters.queue import start_consumer_thread
 from pacewise.bootstrap import database_engine
 from pacewise.config import Settings
-from pacewise.services.import_queue import import_queue
-from pacewise.web.app import create_app
 
 Host = Annotated[str, typer.Option(help="Address to listen on.")]
 Port = Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")]
@@ -26,6 +22,13 @@ def serve(host: Host = "127.0.0.1", port: Port = 8000) -> None:
 
 
 def run_server(host: str, port: int, engine: Engine | None = None) -> None:
+    # Imported here, not at the top: every `pacewise` command loads this module.
+    import uvicorn
+
+    from pacewise.adapters.queue import start_consumer_thread
+    from pacewise.services.import_queue import import_queue
+    from pacewise.web.app import create_app
+
     settings = Settings()
     engine = engine or database_engine(settings)
     app = create_app(settings, engine=engine)

@@ -9,13 +9,15 @@ import typer
 
 from pacewise.bootstrap import migrated_engine
 from pacewise.config import Settings
-from pacewise.services.import_queue import import_queue
 
 
 def worker(
     workers: Annotated[int, typer.Option(min=1, max=64, help="Jobs run at the same time.")] = 1,
 ) -> None:
     """Run queued imports until stopped (Ctrl+C finishes the jobs under way first)."""
+    # Imported here, not at the top: every `pacewise` command loads this module.
+    from pacewise.services.import_queue import import_queue
+
     settings = Settings()
     engine = migrated_engine(settings)
     queue = import_queue(settings, engine)
