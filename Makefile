@@ -10,7 +10,7 @@ AXE := tests/browser/node_modules/axe-core/axe.min.js
 # The PDF report tests render pages with poppler's pdftoppm and read text with pdftotext.
 PDFTOPPM := /usr/bin/pdftoppm
 
-.PHONY: run test screenshots lint bench bench-api install lock format clean
+.PHONY: run test screenshots lint bench bench-api bench-importers bench-import-apple install lock format clean
 
 # The web app on the default SQLite database, filled with the demo clinic on the first start.
 run: $(STAMP)
@@ -31,6 +31,16 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/engine.py
 	$(BIN)/python bench/api.py $(BENCH_API_ARGS)
+	$(BIN)/python bench/importers.py $(BENCH_IMPORTERS_ARGS)
+	$(BIN)/python bench/import_apple.py $(BENCH_IMPORT_APPLE_ARGS)
+
+# The importers' parsers alone against a bare lxml parse (e.g. BENCH_IMPORTERS_ARGS=--quick).
+bench-importers: $(STAMP)
+	$(BIN)/python bench/importers.py $(BENCH_IMPORTERS_ARGS)
+
+# `pacewise import` of a synthetic 1 GB Apple Health export against healthkit-to-sqlite.
+bench-import-apple: $(STAMP)
+	$(BIN)/python bench/import_apple.py $(BENCH_IMPORT_APPLE_ARGS)
 
 # The JSON API under load on SQLite and PostgreSQL; e.g. `make bench-api BENCH_API_ARGS=--quick`.
 bench-api: $(STAMP)
