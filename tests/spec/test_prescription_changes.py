@@ -11,7 +11,7 @@ from dataclasses import replace
 
 import pytest
 
-from pacewise.domain import Decision, History, Prescription
+from pacewise.domain import Decision, Flare, History, Prescription
 from pacewise.domain.prescription import PrescriptionChange
 
 from .patients import day, follow_plan, new_history, plan
@@ -85,3 +85,20 @@ def test_a_later_change_for_the_same_week_wins_and_equal_settings_are_no_change(
     assert weeks[5].prescription == second
     assert weeks[5].weekly_minutes == pytest.approx(weeks[4].weekly_minutes * 1.3)
     assert weeks[6].why.prescription_changed is False
+
+
+def test_a_step_back_in_the_first_changed_week_follows_the_new_limits() -> None:
+    """Found by hypothesis: a flare in week 1 and a change from week 2 to one session a week.
+    The step back returns to week 1's level (2 sessions of 5 min) reshaped by the new settings,
+    never to more sessions than the new prescription allows."""
+    twice = DEFAULT.with_changes(sessions_per_week=2, baseline_weeks=1)
+    once = twice.with_changes(sessions_per_week=1, max_sessions_per_week=1)
+    history = replace(
+        new_history(twice, reported_flares=(Flare(day(1, 1)),)),
+        changes=(PrescriptionChange(day(1, 2), once),),
+    )
+    weeks = plan(follow_plan(history, 2), 2)
+    assert weeks[1].decision is Decision.STEP_BACK
+    assert weeks[1].prescription == once
+    assert weeks[1].sessions_per_week == 1
+    assert weeks[1].weekly_minutes == pytest.approx(weeks[0].weekly_minutes)

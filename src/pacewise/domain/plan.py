@@ -154,8 +154,11 @@ def plan_weeks(
         else:
             asked = quota
             before_previous = weeks[-2].why.quota if index >= 2 else baseline_quota(in_force[0])
-            if index >= 2 and in_force[index - 2] is not rx:
-                before_previous = carry_quota(in_force[index - 2], rx, before_previous, week)
+            # The level a step back returns to is reshaped by a new prescription like any other
+            # (in week 2 it is week 1's baseline, under the first prescription).
+            previous_rx = in_force[index - 2] if index >= 2 else in_force[0]
+            if previous_rx is not rx:
+                before_previous = carry_quota(previous_rx, rx, before_previous, week)
             earlier = current = asked
             changed = in_force[index - 1] is not rx
             if changed:
