@@ -149,6 +149,6 @@ def test_deleting_a_patient_keeps_every_audit_event_about_them(
 def test_the_audit_log_is_append_only() -> None:
     """The repository only adds and reads events, and no route changes or deletes them."""
     public = {name for name in vars(Audit) if not name.startswith("_")}
-    assert public == {"record", "for_patient", "by_others_page"}
+    assert public == {"record", "record_each", "for_patient", "by_others_page"}
     log_routes = [(m, p) for m, p in EVERY_ROUTE if "viewers" in p or "audit" in p]
     assert log_routes == [("GET", "/api/v1/patients/{patient_id}/viewers")]
