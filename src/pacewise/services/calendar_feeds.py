@@ -62,7 +62,7 @@ def _own_feeds(uow: UnitOfWork, caller: Caller) -> CalendarFeeds:
     """Only a patient has a feed; anyone else is told there is nothing here (issue 4)."""
     if caller.role != "patient":
         raise NotFound(caller.user_id)
-    return CalendarFeeds(uow.users.db)
+    return uow.calendar_feeds
 
 
 def create_feed(uow: UnitOfWork, caller: Caller, now: dt.datetime | None = None) -> NewFeed:
@@ -108,7 +108,7 @@ def feed_state(uow: UnitOfWork, caller: Caller, patient_id: int) -> FeedState:
     know that reminders are set up, never the URL)."""
     with transaction_for(uow, caller, patient_id):
         open_patient_record(uow, caller, patient_id, "calendar_feed.viewed")
-        live = CalendarFeeds(uow.users.db).live_of(patient_id)
+        live = uow.calendar_feeds.live_of(patient_id)
         uow.commit()
     return FeedState(bool(live), live[-1].created_at if live else None)
 
@@ -117,7 +117,7 @@ def feed_for_token(uow: UnitOfWork, token: str, now: dt.datetime | None = None) 
     """The .ics file behind a feed URL; NotFound for an unknown or revoked token."""
     moment = now or utc_now()
     with uow.reading():
-        owner = CalendarFeeds(uow.users.db).owner_of_live(token_hash(token))
+        owner = uow.calendar_feeds.owner_of_live(token_hash(token))
         if owner is None:
             raise NotFound("calendar feed")
         patient_id, zone_name = owner

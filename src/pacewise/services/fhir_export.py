@@ -10,7 +10,6 @@ import datetime as dt
 from typing import Any
 
 from pacewise.adapters.db.models import utc_now
-from pacewise.adapters.db.patient_exchange import PatientExchange
 from pacewise.adapters.db.unit_of_work import UnitOfWork
 from pacewise.adapters.exports.fhir import PatientRecord, build_bundle
 from pacewise.domain.summaries import weekly_summaries
@@ -103,7 +102,7 @@ def load_record(uow: UnitOfWork, patient_id: int, day: dt.date) -> PatientRecord
         visits=uow.acupuncture.for_patient(patient_id),
         questionnaires=uow.questionnaires.for_patient(patient_id),
         alerts=uow.alerts.for_patient(patient_id),
-        daily_activity=PatientExchange(uow.users.db).daily_activity(patient_id),
+        daily_activity=uow.exchange.daily_activity(patient_id),
         weekly_target_minutes=target,
         current_week=current_week,
         finished_weeks=finished,

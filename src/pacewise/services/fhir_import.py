@@ -41,7 +41,6 @@ from pacewise.adapters.db.models import (
     QuestionnaireResponse,
     User,
 )
-from pacewise.adapters.db.patient_exchange import PatientExchange
 from pacewise.adapters.db.unit_of_work import UnitOfWork
 from pacewise.adapters.exports import fhir_codes as codes
 from pacewise.domain import Condition, InvalidInput
@@ -158,7 +157,7 @@ def import_bundle(uow: UnitOfWork, data: bytes, patient_email: str | None) -> Im
 class _Importer:
     def __init__(self, uow: UnitOfWork, patient: Named, email: str | None) -> None:
         self.uow = uow
-        self.exchange = PatientExchange(uow.users.db)
+        self.exchange = uow.exchange
         self.summary = self._patient(patient, email)
         self.patient_id = self.summary.patient_id
 

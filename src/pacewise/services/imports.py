@@ -25,7 +25,6 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pacewise.adapters.db.models import ImportJob
-from pacewise.adapters.db.repositories import ImportedRecords, ImportJobs
 from pacewise.adapters.db.unit_of_work import UnitOfWork
 from pacewise.adapters.importers import read_records
 from pacewise.adapters.importers.records import (
@@ -51,14 +50,6 @@ _STOPPED = (
     "The import stopped before it finished; nothing from it was saved. Please import it again."
 )
 _GONE = "The file of this import is no longer here; please import it again."
-
-
-def _jobs(uow: UnitOfWork) -> ImportJobs:
-    return ImportJobs(uow.sessions.db)
-
-
-def _records(uow: UnitOfWork) -> ImportedRecords:
-    return ImportedRecords(uow.sessions.db)
 
 
 def now() -> dt.datetime:
@@ -148,7 +139,7 @@ def start_import(
     """
     with uow:
         open_patient_record(uow, caller, patient_id, "import.started")
-        job = _jobs(uow).add(
+        job = uow.imports.add(
             ImportJob(
                 patient_id=patient_id,
                 created_by=caller.user_id,
@@ -171,7 +162,7 @@ def start_local_import(uow: UnitOfWork, patient_email: str, path: Path) -> JobVi
         if patient is None or patient.role != "patient":
             raise NotFound(patient_email)
         uow.audit.record("import.started", actor_id=None, actor_role="cli", patient_id=patient.id)
-        job = _jobs(uow).add(
+        job = uow.imports.add(
             ImportJob(
                 patient_id=patient.id,
                 created_by=None,
@@ -196,7 +187,7 @@ def _size(path: Path) -> int:
 def job_progress(uow: UnitOfWork, caller: Caller, patient_id: int, job_id: int) -> JobView:
     with transaction_for(uow, caller, patient_id):
         open_patient_record(uow, caller, patient_id, "import.viewed")
-        job = _jobs(uow).get(patient_id, job_id)
+        job = uow.imports.get(patient_id, job_id)
         if job is None:
             raise NotFound(job_id)
         view = job_view(job)
@@ -210,7 +201,7 @@ def list_imports(
     """The patient's imports, newest first, and how many there are."""
     with transaction_for(uow, caller, patient_id):
         open_patient_record(uow, caller, patient_id, "imports.listed")
-        jobs, total = _jobs(uow).page(patient_id, limit, offset)
+        jobs, total = uow.imports.page(patient_id, limit, offset)
         views = [job_view(job) for job in jobs]
         uow.commit()
         return views, total
@@ -249,7 +240,7 @@ class _Heartbeat:
             return
         self.last = moment
         with self.uow:
-            _jobs(self.uow).record_progress(
+            self.uow.imports.record_progress(
                 self.job_id, self.collected.bytes_read, self.collected.records_seen, now()
             )
             self.uow.commit()
@@ -270,7 +261,7 @@ def run_import_job(
     for the person who started the import; the start recorded who that was.
     """
     with uow:
-        jobs = _jobs(uow)
+        jobs = uow.imports
         job = jobs.by_id(job_id)
         if job is None or job.status != "pending":
             return None
@@ -379,10 +370,10 @@ def _total_rows(patient_id: int, collected: _Collected) -> list[dict[str, Any]]:
 def _write(uow: UnitOfWork, job_id: int, collected: _Collected) -> JobView | None:
     """Every session and daily total, and the job's end, in one transaction."""
     with uow:
-        job = _jobs(uow).by_id(job_id)
+        job = uow.imports.by_id(job_id)
         if job is None or job.status != "running":
             return None  # recovery handed it to another worker meanwhile: theirs counts
-        records = _records(uow)
+        records = uow.imported
         totals = _total_rows(job.patient_id, collected)
         added = records.add_sessions(job.patient_id, _session_rows(job.patient_id, collected))
         records.put_daily_totals(totals, now())
@@ -415,7 +406,7 @@ def _write(uow: UnitOfWork, job_id: int, collected: _Collected) -> JobView | Non
 def _fail(uow: UnitOfWork, job_id: int, message: str) -> JobView | None:
     """End the job as failed, with a message people can act on; its upload is deleted."""
     with uow:
-        job = _jobs(uow).by_id(job_id)
+        job = uow.imports.by_id(job_id)
         if job is None:
             return None
         stored = job.stored_path
@@ -453,11 +444,11 @@ def recover_stalled_jobs(
     """
     silent_since = now() - silent_for
     with uow.reading():
-        stalled = list(_jobs(uow).stalled(silent_since))
+        stalled = list(uow.imports.stalled(silent_since))
     queued: list[int] = []
     for job_id in stalled:
         with uow:
-            job = _jobs(uow).by_id(job_id)
+            job = uow.imports.by_id(job_id)
             if job is None:
                 continue
             attempts, stored = job.attempts, job.stored_path
@@ -467,7 +458,7 @@ def recover_stalled_jobs(
             _fail(uow, job_id, _gave_up(attempts))
         else:
             with uow:
-                reopened = _jobs(uow).reopen(job_id, silent_since, now())
+                reopened = uow.imports.reopen(job_id, silent_since, now())
                 uow.commit()
             if reopened:
                 enqueue(job_id)
@@ -487,7 +478,7 @@ def remove_stray_uploads(
     if not folder.is_dir():
         return []
     with uow.reading():
-        needed = _jobs(uow).stored_paths()
+        needed = uow.imports.stored_paths()
     cutoff = time.time() - older_than.total_seconds()
     removed: list[Path] = []
     for path in folder.iterdir():

@@ -22,14 +22,18 @@ from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session as DbSession
 from sqlalchemy.orm import sessionmaker
 
+from pacewise.adapters.db.calendar_feeds import CalendarFeeds
 from pacewise.adapters.db.engine import READ_ONLY
 from pacewise.adapters.db.models import AuditEvent, PatientStatus
+from pacewise.adapters.db.patient_exchange import PatientExchange
 from pacewise.adapters.db.repositories import (
     AcupunctureVisits,
     Alerts,
     Audit,
     Care,
     Flares,
+    ImportedRecords,
+    ImportJobs,
     PainRatings,
     PatientStatuses,
     Prescriptions,
@@ -99,6 +103,10 @@ class UnitOfWork:
     questionnaires: Questionnaires
     audit: Audit
     statuses: PatientStatuses
+    imports: ImportJobs
+    imported: ImportedRecords
+    calendar_feeds: CalendarFeeds
+    exchange: PatientExchange
 
     def __init__(self, engine: Engine) -> None:
         factories = _factories_of(engine)
@@ -129,6 +137,10 @@ class UnitOfWork:
         self.questionnaires = Questionnaires(db)
         self.audit = Audit(db)
         self.statuses = PatientStatuses(db)
+        self.imports = ImportJobs(db)
+        self.imported = ImportedRecords(db)
+        self.calendar_feeds = CalendarFeeds(db)
+        self.exchange = PatientExchange(db)
         return self
 
     def __exit__(
