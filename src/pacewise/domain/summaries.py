@@ -72,11 +72,19 @@ class WeekSummary:
         return " ".join(parts)
 
 
-def weekly_summaries(history: History, result: ProtocolResult) -> list[WeekSummary]:
-    """Every plan week up to `result.until`, oldest first, from one run of the protocol."""
+def weekly_summaries(
+    history: History, result: ProtocolResult, today: dt.date | None = None
+) -> list[WeekSummary]:
+    """Every plan week up to `result.until`, oldest first, from one run of the protocol.
+
+    `today` is the patient's current date when the replay runs up to it: a week whose last day is
+    today is still under way (the patient may log an evening walk), so it is not complete until
+    tomorrow. Without `today`, the replay's last day is taken as over (a report on a past period).
+    """
     if not result.weeks:
         return []
     until = result.until
+    over_until = until if today is None or until < today else until - dt.timedelta(days=1)
     daily = minutes_by_day(history.sessions, history.daily_activity, history.start, until)
     summaries: list[WeekSummary] = []
     for week in result.weeks:
@@ -85,7 +93,7 @@ def weekly_summaries(history: History, result: ProtocolResult) -> list[WeekSumma
         summaries.append(
             WeekSummary(
                 week=week,
-                complete=week.end <= until,
+                complete=week.end <= over_until,
                 done_minutes=week.done_minutes,
                 active_days=_active_days(daily, week.start, last),
                 sessions_logged=sum(week.start <= s.date <= last for s in history.sessions),

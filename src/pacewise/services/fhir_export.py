@@ -91,7 +91,9 @@ def load_record(uow: UnitOfWork, patient_id: int, day: dt.date) -> PatientRecord
         target = prescription_of(versions[-1]).weekly_target_minutes
         history, result = replay(uow, patient_id, day)
         current_week = result.current_week
-        finished = [summary for summary in weekly_summaries(history, result) if summary.complete]
+        finished = [
+            summary for summary in weekly_summaries(history, result, today=day) if summary.complete
+        ]
     return PatientRecord(
         patient=user,
         prescriptions=versions,

@@ -41,6 +41,6 @@ def week_history(
         open_patient_record(uow, caller, patient_id, "history.viewed")
         history, result = replay(uow, patient_id, day)
         uow.commit()
-    summaries = weekly_summaries(history, result)
+    summaries = weekly_summaries(history, result, today=day)
     newest_first = summaries[::-1]
     return newest_first[offset : offset + limit], len(summaries)
