@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import Engine, func, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
 from pacewise.adapters.db.engine import make_engine
+from pacewise.adapters.db.migrate import HEAD_REVISION, current_revision, upgrade
 from pacewise.adapters.db.models import (
     ActivitySession,
     AlertRecord,
@@ -62,6 +63,22 @@ def test_migrations_build_the_schema_the_models_describe(engine: Engine) -> None
     with engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     assert differences == []
+
+
+def test_upgrade_from_an_older_revision_still_runs_the_missing_migrations(tmp_path: Path) -> None:
+    """The at-head shortcut must not skip a database one migration behind."""
+    older = make_engine(f"sqlite:///{tmp_path / 'older.sqlite'}")
+    try:
+        upgrade(older, "0006")
+        with older.connect() as connection:
+            assert current_revision(connection) == "0006"
+            assert "calendar_feeds" not in inspect(connection).get_table_names()
+        upgrade(older)
+        with older.connect() as connection:
+            assert current_revision(connection) == HEAD_REVISION
+            assert "calendar_feeds" in inspect(connection).get_table_names()
+    finally:
+        older.dispose()
 
 
 def test_foreign_keys_are_enforced(engine: Engine) -> None:

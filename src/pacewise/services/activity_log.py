@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
-from pacewise.adapters.db.models import ActivitySession, AlertRecord, CheckIn
+from pacewise.adapters.db.models import AlertRecord, CheckIn
 from pacewise.adapters.db.unit_of_work import UnitOfWork
 from pacewise.domain import InvalidInput, TriageResult, triage
 from pacewise.domain.triage import pain_outlasted_a_day
@@ -68,33 +68,33 @@ def log_session(
         open_patient_record(uow, caller, patient_id, "session.logged")
         rx = prescription_on(uow, patient_id, entry.date)
         result = triage(entry.checkin, entry.pain_before, entry.pain_after, rx)
-        session = uow.sessions.add(
-            ActivitySession(
-                patient_id=patient_id,
-                date=entry.date,
-                start_time=entry.start,
-                minutes=float(entry.minutes),
-                kind=entry.kind.value,
-                effort=entry.effort,
-                pain_before=entry.pain_before,
-                pain_after=entry.pain_after,
-                source="manual",
-                source_id=source_id or uuid.uuid4().hex,
-            )
+        session_id = uow.sessions.add_logged(
+            {
+                "patient_id": patient_id,
+                "date": entry.date,
+                "start_time": entry.start,
+                "minutes": float(entry.minutes),
+                "kind": entry.kind.value,
+                "effort": entry.effort,
+                "pain_before": entry.pain_before,
+                "pain_after": entry.pain_after,
+                "source": "manual",
+                "source_id": source_id or uuid.uuid4().hex,
+            },
+            {
+                "codes": list(entry.checkin),
+                "level": result.level.value,
+                "reasons": list(result.reasons),
+                "card": result.card,
+            },
         )
-        uow.sessions.add_checkin(
-            CheckIn(
-                session_id=session.id,
-                patient_id=patient_id,
-                codes=list(entry.checkin),
-                level=result.level.value,
-                reasons=list(result.reasons),
-                card=result.card,
-            )
+        alert_id = (
+            _raise_alert(uow, patient_id, session_id, entry.date, result)
+            if result.raises_alert
+            else None
         )
-        alert_id = _raise_alert(uow, session, result) if result.raises_alert else None
         uow.commit()
-        return LoggedSession(session.id, result, alert_id)
+        return LoggedSession(session_id, result, alert_id)
 
 
 def rate_daily_pain(
@@ -227,20 +227,22 @@ def edit_session(
             (a.id for a in uow.alerts.for_patient(patient_id) if a.session_id == session.id), None
         )
         if result.raises_alert and alert_id is None:
-            alert_id = _raise_alert(uow, session, result)
+            alert_id = _raise_alert(uow, patient_id, session.id, session.date, result)
         uow.commit()
         return LoggedSession(session.id, result, alert_id)
 
 
-def _raise_alert(uow: UnitOfWork, session: ActivitySession, result: TriageResult) -> int:
+def _raise_alert(
+    uow: UnitOfWork, patient_id: int, session_id: int, day: dt.date, result: TriageResult
+) -> int:
     """The clinician's alert for a session whose check-in needs a review (PROTOCOL.md 3)."""
     alert = uow.alerts.add(
         AlertRecord(
-            patient_id=session.patient_id,
-            session_id=session.id,
-            raised_on=session.date,
+            patient_id=patient_id,
+            session_id=session_id,
+            raised_on=day,
             level=result.level.value,
-            reason=f"{'; '.join(result.reasons)} ({day_words(session.date)})",
+            reason=f"{'; '.join(result.reasons)} ({day_words(day)})",
         )
     )
     return alert.id

@@ -7,7 +7,8 @@ lock up front, because a WAL reader whose snapshot went stale cannot upgrade to 
 would fail at once instead of waiting. So on SQLite, never open a second connection while a
 transaction is open: it would wait for the first. Only a transaction opened on a connection
 marked `READ_ONLY` (see `UnitOfWork.reading`) begins DEFERRED, so readers run side by side with
-each other and with the one writer. PostgreSQL URLs are routed to psycopg 3.
+each other and with the one writer. Writers to a file queue at `sqlite_gate`'s gate before they
+begin, so the lock passes to the next one at once. PostgreSQL URLs are routed to psycopg 3.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+
+from pacewise.adapters.db.sqlite_gate import gated_connection_class, lock_file_of
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 READ_ONLY = "pacewise_read_only"
@@ -42,9 +45,15 @@ def make_engine(url: str) -> Engine:
     database = make_url(url).database
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(
-        url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
-    )
+    connect_args: dict[str, Any] = {
+        "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000,
+        "check_same_thread": False,
+    }
+    if database and database != ":memory:" and not make_url(url).query.get("mode"):
+        connect_args["factory"] = gated_connection_class(
+            lock_file_of(database), SQLITE_BUSY_TIMEOUT_MS / 1000
+        )
+    engine = create_engine(url, connect_args=connect_args)
     event.listen(engine, "connect", _sqlite_pragmas)
     event.listen(engine, "begin", _begin_immediate)
     return engine
@@ -61,5 +70,16 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
 
 
 def _begin_immediate(connection: Any) -> None:
-    reading = connection.get_execution_options().get(READ_ONLY, False)
-    connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
+    if connection.get_execution_options().get(READ_ONLY, False):
+        connection.exec_driver_sql("BEGIN")
+        return
+    gate = getattr(connection.connection.driver_connection, "writer_gate", None)
+    if gate is None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        return
+    gate.acquire()
+    try:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    except BaseException:
+        gate.release()
+        raise

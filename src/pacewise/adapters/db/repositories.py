@@ -52,6 +52,19 @@ class StoredVersion:
 
 # Statements every request runs, built once and run as Core statements on the session's
 # connection: building a select, and the ORM's handling of it, cost more than running it.
+CHANGED_PATIENTS = "pacewise_changed_patients"
+"""Key in a database session's `info`: the patients whose records its transaction changed."""
+
+
+def note_changed(db: DbSession, patient_id: int) -> None:
+    """Mark `patient_id`'s stored ranking out of date when this transaction commits (see
+    `UnitOfWork.commit`); the flush hook does this for ORM rows, Core writes call it."""
+    db.info.setdefault(CHANGED_PATIENTS, set()).add(patient_id)
+
+
+_INSERT_SESSION = insert(ActivitySession)
+_INSERT_CHECKIN = insert(CheckIn)
+
 _OWNER_OF_TOKEN = (
     select(User.id, User.role, ApiToken.last_used_at)
     .join(ApiToken, ApiToken.user_id == User.id)
@@ -329,6 +342,22 @@ class Sessions:
         self.db.add(checkin)
         self.db.flush()
         return checkin
+
+    def add_logged(self, session: dict[str, Any], checkin: dict[str, Any]) -> int:
+        """A session typed in by its patient and its check-in, as two Core inserts (logging is
+        the most frequent write, and the ORM's flush of two new objects cost more than the
+        statements); returns the session's id. `session` and `checkin` hold column values;
+        the check-in's session and patient are filled in here."""
+        connection = self.db.connection()
+        patient_id = session["patient_id"]
+        inserted = connection.execute(_INSERT_SESSION, session).inserted_primary_key
+        assert inserted is not None
+        session_id: int = inserted[0]
+        connection.execute(
+            _INSERT_CHECKIN, {**checkin, "session_id": session_id, "patient_id": patient_id}
+        )
+        note_changed(self.db, patient_id)
+        return session_id
 
     def get(self, patient_id: int, session_id: int) -> ActivitySession | None:
         return self.db.scalar(

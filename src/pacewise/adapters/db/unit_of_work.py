@@ -27,6 +27,7 @@ from pacewise.adapters.db.engine import READ_ONLY
 from pacewise.adapters.db.models import AuditEvent, PatientStatus
 from pacewise.adapters.db.patient_exchange import PatientExchange
 from pacewise.adapters.db.repositories import (
+    CHANGED_PATIENTS,
     AcupunctureVisits,
     Alerts,
     Audit,
@@ -40,9 +41,9 @@ from pacewise.adapters.db.repositories import (
     Questionnaires,
     Sessions,
     Users,
+    note_changed,
 )
 
-_CHANGED = "pacewise_changed_patients"
 _NOT_RECORDS = (AuditEvent, PatientStatus)
 
 
@@ -52,7 +53,7 @@ class RecordSession(DbSession):
 
 @event.listens_for(RecordSession, "before_flush")
 def _note_changed_patients(db: DbSession, _context: Any, _instances: Any) -> None:
-    changed: set[int] = db.info.setdefault(_CHANGED, set())
+    changed: set[int] = db.info.setdefault(CHANGED_PATIENTS, set())
     for row in (*db.new, *db.dirty, *db.deleted):
         patient_id = getattr(row, "patient_id", None)
         if isinstance(patient_id, int) and not isinstance(row, _NOT_RECORDS):
@@ -157,13 +158,13 @@ class UnitOfWork:
     def changed(self, patient_id: int) -> None:
         """Note a change made by a bulk statement, which the flush hook cannot see."""
         assert self._db is not None, "changed() belongs inside `with uow:`"
-        self._db.info.setdefault(_CHANGED, set()).add(patient_id)
+        note_changed(self._db, patient_id)
 
     def commit(self) -> None:
         assert self._db is not None, "commit() belongs inside `with uow:`"
         db = self._db
         db.flush()
-        changed = db.info.pop(_CHANGED, set())
+        changed = db.info.pop(CHANGED_PATIENTS, set())
         if changed:
             self.statuses.bump(sorted(changed))
         db.commit()
