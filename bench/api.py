@@ -102,6 +102,8 @@ REQUEST_TIMEOUT_S = 60.0
 WARM_UP_S = 1.0
 BREAKDOWN_REPEATS = 10
 PLAN_AND_LIST_P95_GOAL_MS = 100.0
+PACED = ("plan", "patient_list", "log_session")
+"""Endpoints measured again at a fixed pace (`--paced-rate`)."""
 LOGGING_SHARE_GOAL = 0.5
 
 NORMAL_SENSATIONS = ("tired_muscles", "mild_pain_increase", "effort_warmth", "stiffness_eases")
@@ -427,6 +429,21 @@ COUNTED = {
 }
 
 
+def settle(engine: Engine) -> None:
+    """Leave the freshly seeded database as a long-running one would be: statistics gathered,
+    and on PostgreSQL the bulk-written pages vacuumed and checkpointed. Without this, PostgreSQL's autovacuum of
+    hundreds of thousands of new rows and its checkpoint ran during the measurements (seen as
+    most of a core of "other CPU")."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("VACUUM ANALYZE"))
+            connection.execute(text("CHECKPOINT"))
+        return
+    with engine.connect() as connection:  # SQLite checkpoints its WAL as it commits
+        connection.execute(text("ANALYZE"))
+        connection.commit()
+
+
 def seed_clinic(engine: Engine, patients: int, per_clinician: int, days: int, seed: int) -> Seeded:
     """Bulk inserts through the ORM models, a transaction per 100 patients, then ANALYZE."""
     began = time.perf_counter()
@@ -455,9 +472,8 @@ def seed_clinic(engine: Engine, patients: int, per_clinician: int, days: int, se
         patient_ids += ids
         patient_tokens += tokens
         clinician_of.update(zip(ids, carers, strict=True))
+    settle(engine)
     with engine.connect() as connection:
-        connection.execute(text("ANALYZE"))
-        connection.commit()
         counts = {
             name: connection.scalar(select(func.count()).select_from(model)) or 0
             for name, model in COUNTED.items()
@@ -696,6 +712,7 @@ class Endpoint:
     label: str
     calls: tuple[tuple[Call, ...], ...]  # per client
     once: bool = False
+    interval_s: float | None = None  # paced: each client starts a request every interval_s
 
 
 @dataclass
@@ -802,11 +819,33 @@ def repeated(seeded: Seeded, clients: int, roles: Roles) -> list[Endpoint]:
     ]
 
 
+def paced(endpoints: Sequence[Endpoint], rate: float) -> list[Endpoint]:
+    """The plan, the list and logging again, at `rate` requests per second in all, spread over
+    the same clients: latency at a steady load below saturation, as a clinic's users would meet
+    it, beside the closed loop's latency at saturation."""
+    chosen = [e for e in endpoints if e.key in PACED]
+    return [
+        Endpoint(
+            f"{e.key}_paced",
+            f"{e.label}, paced at {rate:g} req/s",
+            e.calls,
+            interval_s=len(e.calls) / rate,
+        )
+        for e in chosen
+    ]
+
+
 async def _one_request(
-    client: httpx.AsyncClient, call: Call, latencies: list[float], errors: list[str]
+    client: httpx.AsyncClient,
+    call: Call,
+    latencies: list[float],
+    errors: list[str],
+    due: float | None = None,
 ) -> None:
+    """One request; its latency counts from `due` (when a paced client meant to send it) if
+    given, so a request sent late because the one before was slow still counts its wait."""
     headers = {"Authorization": f"Bearer {call.token}"} if call.token else {}
-    began = time.perf_counter()
+    began = time.perf_counter() if due is None else due
     try:
         response = await client.request(call.method, call.path, headers=headers, json=call.body)
     except httpx.HTTPError as error:
@@ -835,6 +874,29 @@ async def _client_loop(
             await _one_request(client, call, latencies, errors)
 
 
+async def _paced_loop(
+    client: httpx.AsyncClient,
+    calls: Sequence[Call],
+    interval_s: float,
+    first_s: float,
+    until: float,
+    latencies: list[float],
+    errors: list[str],
+) -> None:
+    """An open loop at a fixed pace: a request is due every `interval_s` from `first_s`,
+    whether or not the last one has answered (if it has not, the next goes as soon as it does,
+    and its latency still counts from when it was due)."""
+    due = first_s
+    turn = 0
+    while calls and due < until:
+        delay = due - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        await _one_request(client, calls[turn % len(calls)], latencies, errors, due)
+        turn += 1
+        due += interval_s
+
+
 async def _drive(
     clients: Sequence[httpx.AsyncClient], endpoint: Endpoint, seconds: float | None
 ) -> tuple[list[float], list[str], float]:
@@ -845,6 +907,17 @@ async def _drive(
     errors: list[str] = []
     began = time.perf_counter()
     until = None if seconds is None else began + seconds
+    if endpoint.interval_s is not None and until is not None:
+        spread = endpoint.interval_s / max(len(clients), 1)  # staggered, not all at once
+        await asyncio.gather(
+            *(
+                _paced_loop(
+                    client, calls, endpoint.interval_s, began + n * spread, until, latencies, errors
+                )
+                for n, (client, calls) in enumerate(zip(clients, endpoint.calls, strict=True))
+            )
+        )
+        return latencies, errors, time.perf_counter() - began
     await asyncio.gather(
         *(
             _client_loop(client, calls, until, latencies, errors)
@@ -1140,7 +1213,7 @@ def print_goals(console: Console, figures: Sequence[Figures], clients: int) -> N
     trivial = by_key.get("trivial")
     if trivial and trivial.rate:
         for f in figures:
-            if f.key != "trivial":
+            if f.key != "trivial" and not f.key.endswith("_paced"):
                 console.print(
                     f"ratio {f.key + ' rate / trivial rate:':<36} {f.rate / trivial.rate:6.3f}"
                     f"   ({f.rate:,.1f} / {trivial.rate:,.1f} req/s)",
@@ -1148,6 +1221,13 @@ def print_goals(console: Console, figures: Sequence[Figures], clients: int) -> N
                 )
     for name, met, shown in goals(figures):
         console.print(f"goal {name}: {'met' if met else 'MISSED'} ({shown})", markup=False)
+    for f in figures:
+        if f.key.endswith("_paced"):
+            console.print(
+                f"steady load, not a goal's measure: {f.label}: p95 {f.p95_ms:,.1f} ms, "
+                f"{f.errors:,} errors",
+                markup=False,
+            )
     if trivial and trivial.rate:
         console.print(
             f"note: {clients} clients asking back to back queue behind each other (latency is "
@@ -1217,6 +1297,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         default=True,
         help="time single requests and the uncached work they stand on",
     )
+    parser.add_argument(
+        "--paced-rate",
+        type=float,
+        default=100.0,
+        help="then the plan, the list and logging at this steady rate in all (req/s; 0: skip)",
+    )
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
     args = parser.parse_args(argv)
     args.patients = args.patients or (50 if args.quick else 1000)
@@ -1236,11 +1322,22 @@ def _clinic_line(seeded: Seeded, per_clinician: int) -> str:
         f"of which {c['alerts_open']:,} open), {c['daily_pain']:,} pain ratings, "
         f"{c['flares']:,} flares, {c['questionnaire_responses']:,} PEG answers, "
         f"{c['acupuncture_visits']:,} acupuncture visits; seeded in {seeded.seconds:.1f} s "
-        f"(bulk inserts in {seeded.transactions} transactions, then ANALYZE)"
+        f"(bulk inserts in {seeded.transactions} transactions, then vacuum, ANALYZE and a "
+        "checkpoint)"
     )
 
 
-ORDER = ("trivial", "plan_first", "plan", "list_first", "patient_list", "log_session")
+ORDER = (
+    "trivial",
+    "plan_first",
+    "plan",
+    "list_first",
+    "patient_list",
+    "log_session",
+    "plan_paced",
+    "patient_list_paced",
+    "log_session_paced",
+)
 
 
 def run_load(
@@ -1278,7 +1375,9 @@ def run_load(
     with running_server(url, args.server, args.workers, logs / "second") as server:
         if args.breakdown:
             found = breakdown(engine, server, seeded, roles, BREAKDOWN_REPEATS)
-        for endpoint in [list_first, *repeated(seeded, args.clients, roles)]:
+        again = repeated(seeded, args.clients, roles)
+        extra = paced(again, args.paced_rate) if args.paced_rate else []
+        for endpoint in [list_first, *again, *extra]:
             if any(endpoint.calls):
                 run(server, endpoint)
     return sorted(figures, key=lambda f: ORDER.index(f.key)), found, description

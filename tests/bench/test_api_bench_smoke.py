@@ -13,12 +13,14 @@ from pathlib import Path
 
 BENCH = Path(__file__).resolve().parents[2] / "bench" / "api.py"
 PATIENTS = 50
+PACED_RATE = 50
 
 
 def test_quick_run_on_sqlite_seeds_a_clinic_and_answers_every_request(tmp_path: Path) -> None:
     report = tmp_path / "report.json"
     command = [sys.executable, str(BENCH), "--quick", "--backend", "sqlite", "--clients", "5"]
-    command += ["--seconds", "2", "--no-breakdown", "--json", str(report)]
+    command += ["--seconds", "2", "--no-breakdown", "--paced-rate", str(PACED_RATE)]
+    command += ["--json", str(report)]
     finished = subprocess.run(command, capture_output=True, text=True, timeout=150, check=False)
     assert finished.returncode == 0, finished.stdout[-2000:] + finished.stderr[-2000:]
 
@@ -38,7 +40,14 @@ def test_quick_run_on_sqlite_seeds_a_clinic_and_answers_every_request(tmp_path: 
         "list_first",
         "patient_list",
         "log_session",
+        "plan_paced",
+        "patient_list_paced",
+        "log_session_paced",
     }
     for key, figures in run["endpoints"].items():
         assert figures["requests"] > 0, key
         assert figures["errors"] == 0, (key, figures["error_samples"])
+        if key.endswith("_paced"):
+            # An open loop never runs ahead of its pace: at most one request per client per
+            # interval (the clients start staggered within the first interval).
+            assert figures["requests"] <= PACED_RATE * 2 + 5, (key, figures["requests"])
