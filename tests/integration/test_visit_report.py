@@ -29,7 +29,7 @@ from pacewise.services.alerts import list_alerts
 from pacewise.services.demo_patients import DEMO_PATIENTS
 from pacewise.services.demo_seed import seed_patient
 from pacewise.services.plans import week_history
-from pacewise.services.visit_report import default_period, visit_report
+from pacewise.services.visit_report import default_period, report_content, visit_report
 from pacewise.web.app import create_app
 from tests.integration.conftest import BACKENDS, clean_engine
 
@@ -117,6 +117,22 @@ def test_the_last_complete_weeks_minutes_match_the_plan_weeks_in_the_database(
         f"{round(last.planned_minutes)} planned minutes done."
     )
     assert expected in text
+
+
+def test_a_report_read_on_a_weeks_last_day_shows_that_week_as_under_way(clinic: Clinic) -> None:
+    weeks, _ = week_history(UnitOfWork(clinic.engine), clinic.doctor, clinic.sam, TODAY, 100, 0)
+    last_day = next(summary for summary in weeks if summary.complete).week.end
+    start = last_day - dt.timedelta(weeks=4)
+
+    def last_week_complete(today: dt.date | None) -> bool:
+        content = report_content(
+            UnitOfWork(clinic.engine), clinic.doctor, clinic.sam, start, last_day, today
+        )
+        return content.weeks[-1].complete
+
+    assert not last_week_complete(today=last_day)
+    assert last_week_complete(today=last_day + dt.timedelta(days=1))
+    assert last_week_complete(today=None)  # a period in the past
 
 
 def test_the_peg_score_and_its_change_match_the_stored_answers(clinic: Clinic) -> None:

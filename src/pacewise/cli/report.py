@@ -41,11 +41,12 @@ def report(
     # charts and PDF libraries take a second to load).
     from pacewise.services.visit_report import default_period, operator_visit_report
 
-    last = _day(end, "--end") or dt.date.today()
+    today = dt.date.today()
+    last = _day(end, "--end") or today
     first = _day(start, "--start") or default_period(last)[0]
     engine = database_engine(Settings())
     try:
-        pdf = operator_visit_report(UnitOfWork(engine), patient, first, last)
+        pdf = operator_visit_report(UnitOfWork(engine), patient, first, last, today)
     except InvalidInput as error:
         fail(error)
     except NotFound:

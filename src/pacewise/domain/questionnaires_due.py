@@ -24,9 +24,13 @@ from pacewise.domain.errors import InvalidInput
 __all__ = [
     "INSTRUMENTS",
     "INSTRUMENT_NAMES",
+    "PEG_EVERY_DAYS",
     "QuestionnaireDue",
     "questionnaire_schedule",
 ]
+
+PEG_EVERY_DAYS: Final = 7
+"""The PEG is asked weekly (PROTOCOL.md 7); the clinician's list calls it overdue after this."""
 
 INSTRUMENTS: Final[tuple[str, ...]] = ("PEG", "PSFS", "TSK11", "PGIC")
 """The instruments' codes, in the order a patient is asked them (the API's and the store's)."""
@@ -71,7 +75,7 @@ def questionnaire_schedule(
     today: dt.date,
     last_answered: Mapping[str, dt.date | None],
     *,
-    peg_every_days: int = 7,
+    peg_every_days: int = PEG_EVERY_DAYS,
     psfs_every_days: int = 28,
     tsk11_every_days: int = 28,
     pgic_from_week: int = 12,

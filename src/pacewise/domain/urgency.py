@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from pacewise.domain.model import Level
 from pacewise.domain.protocol import ProtocolResult
+from pacewise.domain.questionnaires_due import PEG_EVERY_DAYS
 from pacewise.domain.wording import day_words, shown_minutes
 
 
@@ -29,12 +30,13 @@ def attention(
     today: dt.date,
     *,
     recent_flare_days: int = 14,
-    peg_every_days: int = 7,
+    peg_every_days: int = PEG_EVERY_DAYS,
 ) -> Attention:
     """The patient's place in the clinician's list, from the protocol's view on `today`.
 
     A flare counts as recent for `recent_flare_days`; the PEG is due every `peg_every_days`
-    (PROTOCOL.md 7: weekly).
+    (PROTOCOL.md 7: weekly), the same interval as `questionnaire_schedule`'s, and overdue the
+    day after it falls due.
     """
     open_alerts = [a for a in result.alerts if a.cleared_on is None]
     stop = [a for a in open_alerts if a.level is Level.STOP]

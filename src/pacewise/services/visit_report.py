@@ -44,14 +44,25 @@ def check_period(start: dt.date, end: dt.date) -> None:
 
 
 def visit_report(
-    uow: UnitOfWork, caller: Caller, patient_id: int, start: dt.date, end: dt.date
+    uow: UnitOfWork,
+    caller: Caller,
+    patient_id: int,
+    start: dt.date,
+    end: dt.date,
+    today: dt.date | None = None,
 ) -> bytes:
-    """The report's PDF for `patient_id` over `start`..`end`, if `caller` may read the record."""
-    return render_pdf(report_content(uow, caller, patient_id, start, end))
+    """The report's PDF for `patient_id` over `start`..`end`, if `caller` may read the record.
+    `today` (the reader's date) keeps a week that ends today marked as under way."""
+    return render_pdf(report_content(uow, caller, patient_id, start, end, today))
 
 
 def report_content(
-    uow: UnitOfWork, caller: Caller, patient_id: int, start: dt.date, end: dt.date
+    uow: UnitOfWork,
+    caller: Caller,
+    patient_id: int,
+    start: dt.date,
+    end: dt.date,
+    today: dt.date | None = None,
 ) -> ReportContent:
     """What the report says (for tests and other layouts), read under the access rules."""
     check_period(start, end)
@@ -65,13 +76,13 @@ def report_content(
                 actor_role="patient",
                 patient_id=patient_id,
             )
-        inputs = _inputs(uow, patient_id, start, end)
+        inputs = _inputs(uow, patient_id, start, end, today)
         uow.commit()
     return build_report(inputs)
 
 
 def operator_visit_report(
-    uow: UnitOfWork, patient_email: str, start: dt.date, end: dt.date
+    uow: UnitOfWork, patient_email: str, start: dt.date, end: dt.date, today: dt.date | None = None
 ) -> bytes:
     """The report for `pacewise export report`: whoever runs the command reads the database
     anyway, so no caller is checked, but the export is audited like any other."""
@@ -80,7 +91,7 @@ def operator_visit_report(
         user = uow.users.by_email(patient_email)
         if user is None or user.role != "patient":
             raise NotFound(patient_email)
-        inputs = _inputs(uow, user.id, start, end)
+        inputs = _inputs(uow, user.id, start, end, today)
         uow.audit.record(
             "report.exported", actor_id=None, actor_role="operator", patient_id=user.id
         )
@@ -88,7 +99,9 @@ def operator_visit_report(
     return render_pdf(build_report(inputs))
 
 
-def _inputs(uow: UnitOfWork, patient_id: int, start: dt.date, end: dt.date) -> ReportInputs:
+def _inputs(
+    uow: UnitOfWork, patient_id: int, start: dt.date, end: dt.date, today: dt.date | None
+) -> ReportInputs:
     user = uow.users.get(patient_id)
     if user is None:  # pragma: no cover - open_patient_record found the patient
         raise NotFound(patient_id)
@@ -108,7 +121,7 @@ def _inputs(uow: UnitOfWork, patient_id: int, start: dt.date, end: dt.date) -> R
         end=end,
         history=history,
         result=result,
-        summaries=weekly_summaries(history, result),
+        summaries=weekly_summaries(history, result, today=today),
         alerts=alerts,
         answers=answers,
     )

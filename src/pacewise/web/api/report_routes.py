@@ -42,9 +42,11 @@ def get_report(
     end: Annotated[IsoDate | None, Query(description="last day (default: today, UTC)")] = None,
 ) -> Response:
     """The visit report for a period: plan, charts, alerts, findings and questionnaires."""
-    default_start, default_end = default_period(end or dt.datetime.now(dt.UTC).date())
+    today = dt.datetime.now(dt.UTC).date()
+    default_start, default_end = default_period(end or today)
     first, last = start or default_start, end or default_end
-    return pdf_response(visit_report(uow, caller, patient_id, first, last), patient_id, first, last)
+    pdf = visit_report(uow, caller, patient_id, first, last, today)
+    return pdf_response(pdf, patient_id, first, last)
 
 
 def feed_urls(request: Request, token: str) -> tuple[str, str]:

@@ -31,7 +31,7 @@ def report_download(
     default_start, default_end = default_period(end or visitor.today)
     first, last = start or default_start, end or default_end
     try:
-        pdf = visit_report(uow, visitor.caller, patient_id, first, last)
+        pdf = visit_report(uow, visitor.caller, patient_id, first, last, visitor.today)
     except NoPrescription:
         return render(
             request,
