@@ -431,9 +431,9 @@ COUNTED = {
 
 def settle(engine: Engine) -> None:
     """Leave the freshly seeded database as a long-running one would be: statistics gathered,
-    and on PostgreSQL the bulk-written pages vacuumed and checkpointed. Without this, PostgreSQL's autovacuum of
-    hundreds of thousands of new rows and its checkpoint ran during the measurements (seen as
-    most of a core of "other CPU")."""
+    and on PostgreSQL the bulk-written pages vacuumed and checkpointed. Without this,
+    PostgreSQL's autovacuum of hundreds of thousands of new rows and its checkpoint ran during
+    the measurements (seen as most of a core of "other CPU")."""
     if engine.dialect.name == "postgresql":
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.execute(text("VACUUM ANALYZE"))
