@@ -8,12 +8,13 @@ import json
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from pacewise.adapters.db.models import AuditEvent
+from pacewise.adapters.db.models import AuditEvent, utc_now
 from pacewise.adapters.db.unit_of_work import UnitOfWork
 from pacewise.domain import Kind
 from pacewise.services.access import Caller
 from pacewise.services.activity_log import log_session
 from pacewise.services.inputs import SessionInput
+from pacewise.services.sign_in import LOCK_AFTER, note_failure
 from tests.web.conftest import PASSWORD, Site, csrf_of
 
 NEW_PASSWORD = "a gentle walk after lunch"
@@ -191,3 +192,21 @@ def test_deleting_needs_a_confirmation_then_removes_the_account(site: Site) -> N
         assert uow.users.get(site.patient) is None
     again = site.browser().post("/sign-in", data={"email": "pat@example.org", "password": PASSWORD})
     assert again.status_code == 400
+
+
+def test_too_many_wrong_current_passwords_ask_the_patient_to_wait(site: Site) -> None:
+    """The page's answer when the service throttles (its counting, with a fixed clock, is in
+    tests/integration/test_password_change.py): enough failures are stored to lock the
+    change for the whole window, so the test does not depend on how fast requests run."""
+    browser = site.signed_in("pat@example.org")
+    with UnitOfWork(site.engine) as uow:
+        for _ in range(LOCK_AFTER):
+            note_failure(uow, f"password-change:{site.patient}", utc_now())
+        uow.commit()
+    before = user(site)[2]
+    right = {"current": PASSWORD, "new": NEW_PASSWORD, "again": NEW_PASSWORD}
+    status, _, html = post(browser, "/settings/password", right)
+    assert status == 400
+    assert "please wait 15 min before trying again" in html
+    assert "Nothing has changed." in html
+    assert user(site)[2] == before

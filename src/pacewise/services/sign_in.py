@@ -56,7 +56,7 @@ def sign_in(
     keys = [account_key, "address:" + address[:64]]
     with uow:
         db = uow.users.db
-        wait = max(_wait_seconds(uow, key, moment) for key in keys)
+        wait = max(wait_before_next_try(uow, key, moment) for key in keys)
         if wait > 0:
             raise SignInRefused(
                 f"too many sign-in attempts; try again in {max(1, round(wait / 60))} min", wait
@@ -68,11 +68,11 @@ def sign_in(
             or user.deactivated_at is not None
         ):
             for key in keys:
-                db.add(LoginFailure(key=key, at=moment))
+                note_failure(uow, key, moment)
             uow.audit.record("login.failed", actor_id=user.id if user else None, address=address)
             uow.commit()
             raise SignInRefused(WRONG)
-        db.execute(delete(LoginFailure).where(LoginFailure.key == account_key))
+        forget_failures(uow, account_key)
         token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
         db.add(
             WebSession(
@@ -87,6 +87,16 @@ def sign_in(
         uow.audit.record("login", actor_id=user.id, actor_role=user.role, address=address)
         uow.commit()
         return SignedIn(token, csrf, Caller(user.id, user.role))
+
+
+def note_failure(uow: UnitOfWork, key: str, now: dt.datetime) -> None:
+    """Count one failed try for `key` (written with the caller's unit of work)."""
+    uow.users.db.add(LoginFailure(key=key, at=now))
+
+
+def forget_failures(uow: UnitOfWork, key: str) -> None:
+    """A right password starts `key`'s count again."""
+    uow.users.db.execute(delete(LoginFailure).where(LoginFailure.key == key))
 
 
 SESSION_TOUCH_EVERY = dt.timedelta(minutes=1)
@@ -127,8 +137,9 @@ def sign_out(uow: UnitOfWork, token: str) -> None:
         uow.commit()
 
 
-def _wait_seconds(uow: UnitOfWork, key: str, now: dt.datetime) -> int:
-    """How long `key` must wait before its next try (0: go ahead)."""
+def wait_before_next_try(uow: UnitOfWork, key: str, now: dt.datetime) -> int:
+    """How long `key` must wait before its next try, in seconds (0: go ahead); the failures
+    counted are those `note_failure` recorded for `key` within `FAILURE_WINDOW`."""
     db = uow.users.db
     since = now - FAILURE_WINDOW
     count, last = db.execute(

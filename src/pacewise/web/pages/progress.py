@@ -28,6 +28,7 @@ from pacewise.domain.questionnaire_words import (
 from pacewise.domain.questionnaires_due import INSTRUMENT_NAMES
 from pacewise.domain.scoring import PEG_ITEMS, PGIC_ANCHORS, PGIC_VERSION, PSFS_MAX_ACTIVITIES
 from pacewise.services.account_settings import (
+    TooManyTries,
     WrongPassword,
     change_password,
     set_time_zone,
@@ -397,6 +398,12 @@ def password_form(
             change_password(uow, visitor.caller, current, new, request.cookies.get(SESSION_COOKIE))
         except WrongPassword:
             problems["current"] = "That is not your current password. Nothing has changed."
+        except TooManyTries as refused:
+            minutes = max(1, round(refused.retry_after / 60))
+            problems["current"] = (
+                "That was the wrong password several times. For your safety, please wait "
+                f"{minutes} min before trying again. Nothing has changed."
+            )
         except InvalidInput as problem:
             problems["new"] = _capital("The new password " + problem.message)
         else:
