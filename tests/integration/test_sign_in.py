@@ -18,7 +18,6 @@ from pacewise.services.sign_in import (
     SLOW_DOWN_AFTER,
     WRONG,
     SignInRefused,
-    note_failure,
     session_caller,
     sign_in,
 )
@@ -140,7 +139,7 @@ def test_too_many_attempts_through_the_api_say_when_to_come_back(
     assert codes == [401] * SLOW_DOWN_AFTER
     with UnitOfWork(engine) as uow:
         for _ in range(LOCK_AFTER - SLOW_DOWN_AFTER):
-            note_failure(uow, "account:walker@example.org", utc_now())
+            uow.users.add_failure("account:walker@example.org", utc_now())
         uow.commit()
     last = clinic.client.post("/api/v1/session", json=body)
     assert last.status_code == 429

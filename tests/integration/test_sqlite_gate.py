@@ -4,6 +4,7 @@ never taken by readers."""
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -98,7 +99,7 @@ def test_another_process_holding_the_gate_makes_a_writer_wait_then_give_up(
     holder = _hold_in_another_process(lock)
     gate = WriterGate(lock, timeout_s=0.2)
     try:
-        with pytest.raises(Exception, match="database is locked"):
+        with pytest.raises(sqlite3.OperationalError, match="database is locked"):
             gate.acquire()
         assert not gate.held
     finally:
@@ -115,7 +116,7 @@ def test_a_second_connection_in_the_same_process_waits_for_the_first(database: P
     lock = lock_file_of(str(database))
     first, second = WriterGate(lock, timeout_s=0.2), WriterGate(lock, timeout_s=0.2)
     first.acquire()
-    with pytest.raises(Exception, match="database is locked"):
+    with pytest.raises(sqlite3.OperationalError, match="database is locked"):
         second.acquire()
     first.release()
     second.acquire()

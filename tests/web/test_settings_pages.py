@@ -14,7 +14,7 @@ from pacewise.domain import Kind
 from pacewise.services.access import Caller
 from pacewise.services.activity_log import log_session
 from pacewise.services.inputs import SessionInput
-from pacewise.services.sign_in import LOCK_AFTER, note_failure
+from pacewise.services.sign_in import LOCK_AFTER
 from tests.web.conftest import PASSWORD, Site, csrf_of
 
 NEW_PASSWORD = "a gentle walk after lunch"
@@ -201,7 +201,7 @@ def test_too_many_wrong_current_passwords_ask_the_patient_to_wait(site: Site) ->
     browser = site.signed_in("pat@example.org")
     with UnitOfWork(site.engine) as uow:
         for _ in range(LOCK_AFTER):
-            note_failure(uow, f"password-change:{site.patient}", utc_now())
+            uow.users.add_failure(f"password-change:{site.patient}", utc_now())
         uow.commit()
     before = user(site)[2]
     right = {"current": PASSWORD, "new": NEW_PASSWORD, "again": NEW_PASSWORD}

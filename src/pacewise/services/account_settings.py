@@ -17,7 +17,7 @@ from pacewise.domain import InvalidInput
 from pacewise.services.access import Caller, NotFound
 from pacewise.services.accounts import token_hash
 from pacewise.services.passwords import check_new_password, hash_password, verify_password
-from pacewise.services.sign_in import forget_failures, note_failure, wait_before_next_try
+from pacewise.services.sign_in import wait_before_next_try
 
 
 class WrongPassword(Exception):
@@ -79,11 +79,11 @@ def change_password(
         if wait > 0:
             raise TooManyTries(wait)
         if not verify_password(user.password_hash, current):
-            note_failure(uow, key, moment)
+            uow.users.add_failure(key, moment)
             uow.audit.record("password.change_refused", actor_id=user.id, actor_role=user.role)
             uow.commit()
             raise WrongPassword
-        forget_failures(uow, key)
+        uow.users.clear_failures(key)
         user.password_hash = hash_password(new)
         keep = token_hash(keep_session) if keep_session else ""
         ended = uow.users.end_other_sessions(user.id, keep)

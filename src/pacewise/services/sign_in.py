@@ -13,9 +13,9 @@ import datetime as dt
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, update
 
-from pacewise.adapters.db.models import LoginFailure, WebSession, utc_now
+from pacewise.adapters.db.models import WebSession, utc_now
 from pacewise.adapters.db.unit_of_work import UnitOfWork
 from pacewise.services.access import Caller
 from pacewise.services.accounts import normalise_email, token_hash
@@ -68,11 +68,11 @@ def sign_in(
             or user.deactivated_at is not None
         ):
             for key in keys:
-                note_failure(uow, key, moment)
+                uow.users.add_failure(key, moment)
             uow.audit.record("login.failed", actor_id=user.id if user else None, address=address)
             uow.commit()
             raise SignInRefused(WRONG)
-        forget_failures(uow, account_key)
+        uow.users.clear_failures(account_key)
         token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
         db.add(
             WebSession(
@@ -87,16 +87,6 @@ def sign_in(
         uow.audit.record("login", actor_id=user.id, actor_role=user.role, address=address)
         uow.commit()
         return SignedIn(token, csrf, Caller(user.id, user.role))
-
-
-def note_failure(uow: UnitOfWork, key: str, now: dt.datetime) -> None:
-    """Count one failed try for `key` (written with the caller's unit of work)."""
-    uow.users.db.add(LoginFailure(key=key, at=now))
-
-
-def forget_failures(uow: UnitOfWork, key: str) -> None:
-    """A right password starts `key`'s count again."""
-    uow.users.db.execute(delete(LoginFailure).where(LoginFailure.key == key))
 
 
 SESSION_TOUCH_EVERY = dt.timedelta(minutes=1)
@@ -138,15 +128,9 @@ def sign_out(uow: UnitOfWork, token: str) -> None:
 
 
 def wait_before_next_try(uow: UnitOfWork, key: str, now: dt.datetime) -> int:
-    """How long `key` must wait before its next try, in seconds (0: go ahead); the failures
-    counted are those `note_failure` recorded for `key` within `FAILURE_WINDOW`."""
-    db = uow.users.db
-    since = now - FAILURE_WINDOW
-    count, last = db.execute(
-        select(func.count(), func.max(LoginFailure.at)).where(
-            LoginFailure.key == key, LoginFailure.at > since
-        )
-    ).one()
+    """How long `key` must wait before its next try, in seconds (0: go ahead), from the
+    failures `uow.users.add_failure` recorded for it within `FAILURE_WINDOW`."""
+    count, last = uow.users.failures_of(key, now - FAILURE_WINDOW)
     if not count or last is None:
         return 0
     if last.tzinfo is None:

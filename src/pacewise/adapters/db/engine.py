@@ -55,17 +55,18 @@ def make_engine(url: str) -> Engine:
             pool_size=POSTGRES_POOL_SIZE,
             max_overflow=POSTGRES_POOL_OVERFLOW,
         )
-    database = make_url(url).database
-    if database and database != ":memory:":
-        Path(database).parent.mkdir(parents=True, exist_ok=True)
+    parsed = make_url(url)
+    database = parsed.database
     connect_args: dict[str, Any] = {
         "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000,
         "check_same_thread": False,
     }
-    if database and database != ":memory:" and not make_url(url).query.get("mode"):
-        connect_args["factory"] = gated_connection_class(
-            lock_file_of(database), SQLITE_BUSY_TIMEOUT_MS / 1000
-        )
+    if database and database != ":memory:":
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+        if not parsed.query.get("mode"):  # a `mode=` URI (read-only, memory) keeps SQLite's lock
+            connect_args["factory"] = gated_connection_class(
+                lock_file_of(database), SQLITE_BUSY_TIMEOUT_MS / 1000
+            )
     engine = create_engine(url, connect_args=connect_args)
     event.listen(engine, "connect", _sqlite_pragmas)
     event.listen(engine, "begin", _begin_immediate)

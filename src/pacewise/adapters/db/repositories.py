@@ -50,8 +50,6 @@ class StoredVersion:
     effective_from: dt.date
 
 
-# Statements every request runs, built once and run as Core statements on the session's
-# connection: building a select, and the ORM's handling of it, cost more than running it.
 CHANGED_PATIENTS = "pacewise_changed_patients"
 """Key in a database session's `info`: the patients whose records its transaction changed."""
 
@@ -62,6 +60,8 @@ def note_changed(db: DbSession, patient_id: int) -> None:
     db.info.setdefault(CHANGED_PATIENTS, set()).add(patient_id)
 
 
+# Statements every request runs, built once and run as Core statements on the session's
+# connection: building a select, and the ORM's handling of it, cost more than running it.
 _INSERT_SESSION = insert(ActivitySession)
 _INSERT_CHECKIN = insert(CheckIn)
 
@@ -211,6 +211,19 @@ class Users:
             .group_by(LoginFailure.key)
         ).all()
         return {key: count for key, count in rows}  # noqa: C416 - rows are Row tuples
+
+    def add_failure(self, key: str, at: dt.datetime) -> None:
+        """Count one failed try (a sign-in, or a password change's current password)."""
+        self.db.add(LoginFailure(key=key, at=at))
+
+    def failures_of(self, key: str, since: dt.datetime) -> tuple[int, dt.datetime | None]:
+        """How many tries failed under `key` after `since`, and when the last one did."""
+        count, last = self.db.execute(
+            select(func.count(), func.max(LoginFailure.at)).where(
+                LoginFailure.key == key, LoginFailure.at > since
+            )
+        ).one()
+        return count or 0, last
 
     def clear_failures(self, key: str) -> None:
         self.db.execute(delete(LoginFailure).where(LoginFailure.key == key))
