@@ -58,7 +58,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session as DbSession
 
 import pacewise
-from pacewise.adapters.db.engine import is_sqlite, make_engine
+from pacewise.adapters.db.engine import POOL_OVERFLOW, POOL_SIZE, is_sqlite, make_engine
 from pacewise.adapters.db.migrate import upgrade
 from pacewise.adapters.db.models import (
     ActivitySession,
@@ -91,6 +91,7 @@ from pacewise.domain.wording import day_words
 from pacewise.services.accounts import TOKEN_PREFIX, token_hash
 from pacewise.services.passwords import hash_password
 from pacewise.services.records import load_history
+from pacewise.web.app import WORKER_THREADS
 
 HOST = "127.0.0.1"
 API = "/api/v1"
@@ -560,7 +561,10 @@ def describe_server(mode: str, workers: int) -> str:
     loop = "uvloop" if find_spec("uvloop") else "asyncio"
     http = "httptools" if find_spec("httptools") else "h11"
     stack = f"uvicorn {version('uvicorn')} ({http}, {loop} loop)"
-    pool = "SQLAlchemy's default pool (5 + 10 overflow connections) in each process"
+    pool = (
+        f"in each process {POOL_SIZE} pooled connections (up to {POOL_OVERFLOW} more for a "
+        f"burst) and at most {WORKER_THREADS} requests at once in worker threads"
+    )
     if mode == "serve":
         return (
             f"{workers} x `pacewise serve` (one process each, as the command runs: {stack}, "

@@ -3,8 +3,8 @@ can read (JSON for the API, a plain page for a browser)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from anyio import to_thread
@@ -17,7 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from pacewise import __version__
-from pacewise.adapters.db.engine import POSTGRES_POOL_SIZE
+from pacewise.adapters.db.engine import POOL_SIZE
 from pacewise.adapters.db.migrate import upgrade
 from pacewise.bootstrap import database_engine
 from pacewise.config import Settings
@@ -63,23 +63,18 @@ class _Api(FastAPI):
         return super().openapi()
 
 
-POSTGRES_WORKER_THREADS = POSTGRES_POOL_SIZE
-"""Requests served at once per process on PostgreSQL (each in a worker thread, holding one
-connection). anyio's default, 40, is more than the pool keeps open: under load the extra threads
-opened and closed connections of their own, each a new PostgreSQL backend process
-(`bench/api.py`: 48 % of a core outside the server and the database while logging, 10 % with
-the limit). Further requests wait their turn on the event loop. SQLite's connections are cheap
-to open, so its servers keep anyio's default."""
+WORKER_THREADS = POOL_SIZE
+"""Requests served at once per process (each in a worker thread, holding one connection).
+anyio's default, 40, is more than the pool keeps open: under load the extra threads opened and
+closed connections of their own (on PostgreSQL a backend process each: `bench/api.py` saw 48 %
+of a core outside the server and the database while logging, 10 % with the limit). Further
+requests wait their turn on the event loop."""
 
 
-def _lifespan(engine: Engine) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
-    @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        if engine.dialect.name == "postgresql":
-            to_thread.current_default_thread_limiter().total_tokens = POSTGRES_WORKER_THREADS
-        yield
-
-    return lifespan
+@asynccontextmanager
+async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
+    yield
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
@@ -93,7 +88,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         openapi_url=f"{API}/openapi.json",
         docs_url=f"{API}/docs",
         redoc_url=None,
-        lifespan=_lifespan(engine),
+        lifespan=_lifespan,
     )
     app.state.engine = engine
     app.state.settings = settings
