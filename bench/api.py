@@ -8,9 +8,12 @@ the clients split over them as a load balancer would) and drives one endpoint at
 concurrent clients over loopback. The baseline, measured in the same run on the same server, is
 GET /health: no database, no caller. Reads are measured twice, because the app keeps replays and
 rankings: first views (every patient's plan, every clinician's list, once each: nothing cached)
-and the same request again and again for a bounded time (cached); then logging a session. Last,
-it shows where one request's time goes: single requests on an idle server, and the uncached work
-under them (loading a year from the database, replaying it through the engine) timed here.
+and the same request again and again for a bounded time (cached); then logging a session. Then
+the night: every stored ranking is set to yesterday's, the refresh the queue runs every minute
+replays them all (timed here, in this process), and on fresh server processes every clinician
+opens their list for the first time that day. Last, it shows where one request's time goes:
+single requests on an idle server, and the uncached work under them (loading a year from the
+database, replaying it through the engine) timed here.
 Prints figures, ratios and the issue's goals; asserts nothing about time.
 
     python bench/api.py [--backend sqlite|postgresql|both] [--patients 1000] [--clients 50]
@@ -53,7 +56,7 @@ import httpx
 import psycopg
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import Engine, func, insert, select, text
+from sqlalchemy import Engine, func, insert, select, text, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session as DbSession
 
@@ -89,6 +92,7 @@ from pacewise.domain.scoring import score_peg
 from pacewise.domain.urgency import attention
 from pacewise.domain.wording import day_words
 from pacewise.services.accounts import TOKEN_PREFIX, token_hash
+from pacewise.services.clinician import refresh_rankings
 from pacewise.services.passwords import hash_password
 from pacewise.services.records import load_history
 from pacewise.web.app import WORKER_THREADS
@@ -568,8 +572,9 @@ def describe_server(mode: str, workers: int) -> str:
     if mode == "serve":
         return (
             f"{workers} x `pacewise serve` (one process each, as the command runs: {stack}, "
-            f"access log on), each on its own port, the clients split evenly over them as a "
-            f"load balancer would; {pool}"
+            f"access log on, no worker thread: the rankings' refresh is run and timed here), "
+            f"each on its own port, the clients split evenly over them as a load balancer "
+            f"would; {pool}"
         )
     return (
         f"python -m uvicorn pacewise.web.app:create_app --factory --workers {workers} ({stack}, "
@@ -591,7 +596,12 @@ def server_commands(mode: str, workers: int) -> list[list[str]]:
 @contextmanager
 def running_server(database_url: str, mode: str, workers: int, logs: Path) -> Iterator[Server]:
     """The real server in subprocesses on free loopback ports; stopped cleanly at the end."""
-    environment = {**os.environ, "PACEWISE_DATABASE_URL": database_url}
+    environment = {
+        **os.environ,
+        "PACEWISE_DATABASE_URL": database_url,
+        "PACEWISE_SERVE_RUNS_WORKER": "false",  # the benchmark runs the ranking refresh itself
+        "PACEWISE_DATA_DIR": str(logs),
+    }
     logs.mkdir(parents=True, exist_ok=True)
     processes: list[tuple[subprocess.Popen[bytes], str, Path]] = []
     try:
@@ -786,11 +796,45 @@ def first_views(seeded: Seeded, clients: int, skip: int) -> tuple[Endpoint, Endp
         Endpoint("plan_first", f"today's plan, first view of all {patients:,}", plan, once=True),
         Endpoint(
             "list_first",
-            f"clinician's list, first view of {clinicians - skip}",
+            f"clinician's list, first view of {clinicians - skip}, none ranked yet",
             lists,
             once=True,
         ),
     )
+
+
+def lists_after_refresh(seeded: Seeded, clients: int) -> Endpoint:
+    """Every clinician's list once, the morning after: the rankings were refreshed overnight,
+    the server has just started, and no clinician has looked yet."""
+    clinicians = len(seeded.clinician_ids)
+    lists = tuple(
+        tuple(_as_clinician(seeded, n) for n in range(c, clinicians, clients))
+        for c in range(clients)
+    )
+    label = f"clinician's list, first view of {clinicians} after the refresh"
+    return Endpoint("list_refreshed", label, lists, once=True)
+
+
+@dataclass(frozen=True)
+class Refresh:
+    """The background refresh of every stored ranking after midnight, run and timed here."""
+
+    rankings: int
+    seconds: float
+    cpu_seconds: float
+
+
+def midnight_refresh(engine: Engine) -> Refresh:
+    """What the queue's task does after midnight, in this process (one core): every stored
+    ranking was computed for a day that is over (set so here), and each is replayed again."""
+    now = dt.datetime.now(dt.UTC)
+    with engine.begin() as connection:
+        connection.execute(
+            update(PatientStatus).values(computed_for=now.date() - dt.timedelta(days=1))
+        )
+    began, cpu = time.perf_counter(), time.process_time()
+    done = refresh_rankings(UnitOfWork(engine), now, budget_s=math.inf)
+    return Refresh(done.ranked, time.perf_counter() - began, time.process_time() - cpu)
 
 
 def repeated(seeded: Seeded, clients: int, roles: Roles) -> list[Endpoint]:
@@ -1189,7 +1233,7 @@ def goals(figures: Sequence[Figures]) -> list[tuple[str, bool, str]]:
     by_key = {f.key: f for f in figures}
     errors = sum(f.errors for f in figures)
     found = [("0 errors", errors == 0, f"{errors:,} errors")]
-    for key in ("plan_first", "plan", "list_first", "patient_list"):
+    for key in ("plan_first", "plan", "list_first", "list_refreshed", "patient_list"):
         if key in by_key:
             figure = by_key[key]
             met = figure.p95_ms < PLAN_AND_LIST_P95_GOAL_MS
@@ -1336,6 +1380,7 @@ ORDER = (
     "plan_first",
     "plan",
     "list_first",
+    "list_refreshed",
     "patient_list",
     "log_session",
     "plan_paced",
@@ -1350,10 +1395,12 @@ def run_load(
     seeded: Seeded,
     args: argparse.Namespace,
     logs: Path,
-) -> tuple[list[Figures], Breakdown | None, str]:
-    """Two server sessions, so no cache carries over from one kind of first view to the other:
-    the first views of every plan on one; then, on fresh processes, the breakdown, the
-    trivial ceiling, the first views of the lists, the repeats and the write."""
+) -> tuple[list[Figures], Breakdown | None, str, Refresh]:
+    """Three server sessions, so no cache carries over from one kind of first view to the
+    other: the first views of every plan on one; then, on fresh processes, the breakdown, the
+    trivial ceiling, the first views of the lists, the repeats and the write; then the
+    midnight refresh of every ranking, and on fresh processes every clinician's first list of
+    the day."""
     url = engine.url.render_as_string(hide_password=False)
     roles = Roles.of(len(seeded.patient_ids), args.clients)
     plan_first, list_first = first_views(seeded, args.clients, 1 if args.breakdown else 0)
@@ -1384,7 +1431,10 @@ def run_load(
         for endpoint in [list_first, *again, *extra]:
             if any(endpoint.calls):
                 run(server, endpoint)
-    return sorted(figures, key=lambda f: ORDER.index(f.key)), found, description
+    refresh = midnight_refresh(engine)
+    with running_server(url, args.server, args.workers, logs / "third") as server:
+        run(server, lists_after_refresh(seeded, args.clients))
+    return sorted(figures, key=lambda f: ORDER.index(f.key)), found, description, refresh
 
 
 def run_backend(console: Console, url: str, args: argparse.Namespace) -> Row:
@@ -1396,11 +1446,20 @@ def run_backend(console: Console, url: str, args: argparse.Namespace) -> Row:
         console.rule(database)
         console.print(_clinic_line(seeded, args.per_clinician), markup=False)
         with tempfile.TemporaryDirectory(prefix="pacewise-bench-log-") as logs:
-            figures, found, description = run_load(console, engine, seeded, args, Path(logs))
+            figures, found, description, refresh = run_load(
+                console, engine, seeded, args, Path(logs)
+            )
             logged = server_errors(Path(logs))
         print_figures(console, figures, postgres=not is_sqlite(url))
         for line in logged[:5]:
             console.print(f"  server log: {line}", markup=False)
+        console.print(
+            f"the midnight refresh (the queue's task, here in one process): "
+            f"{refresh.rankings:,} rankings replayed in {refresh.seconds:,.1f} s "
+            f"({refresh.cpu_seconds:,.1f} s of CPU, "
+            f"{1000 * refresh.seconds / max(refresh.rankings, 1):,.1f} ms each)",
+            markup=False,
+        )
         print_goals(console, figures, args.clients)
         if found is not None:
             print_breakdown(console, found)
@@ -1417,6 +1476,7 @@ def run_backend(console: Console, url: str, args: argparse.Namespace) -> Row:
             "server_errors": logged,
             "goals": [{"goal": n, "met": met, "shown": shown} for n, met, shown in goals(figures)],
             "breakdown": asdict(found) if found else None,
+            "midnight_refresh": asdict(refresh),
         }
     finally:
         engine.dispose()

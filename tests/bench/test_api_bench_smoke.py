@@ -38,12 +38,15 @@ def test_quick_run_on_sqlite_seeds_a_clinic_and_answers_every_request(tmp_path: 
         "plan_first",
         "plan",
         "list_first",
+        "list_refreshed",
         "patient_list",
         "log_session",
         "plan_paced",
         "patient_list_paced",
         "log_session_paced",
     }
+    # The midnight refresh replayed every patient's ranking, the same as the first lists did.
+    assert run["midnight_refresh"]["rankings"] == PATIENTS
     for key, figures in run["endpoints"].items():
         assert figures["requests"] > 0, key
         assert figures["errors"] == 0, (key, figures["error_samples"])

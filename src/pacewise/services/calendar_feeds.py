@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from pacewise.adapters.db.calendar_feeds import CalendarFeeds
 from pacewise.adapters.db.models import CalendarFeed, utc_now
@@ -30,6 +30,7 @@ from pacewise.services.access import Caller, NotFound, open_patient_record, tran
 from pacewise.services.accounts import token_hash
 from pacewise.services.records import NoPrescription
 from pacewise.services.replays import replay
+from pacewise.services.time_zones import zone_named
 
 FEED_DAYS = 28
 """The feed holds the planned sessions of the next four weeks, today included."""
@@ -121,7 +122,7 @@ def feed_for_token(uow: UnitOfWork, token: str, now: dt.datetime | None = None) 
         if owner is None:
             raise NotFound("calendar feed")
         patient_id, zone_name = owner
-        zone = _zone(zone_name)
+        zone = zone_named(zone_name)
         today = moment.astimezone(zone).date()
         last = today + dt.timedelta(days=FEED_DAYS - 1)
         try:
@@ -171,10 +172,3 @@ def feed_events(
                 )
             )
     return events
-
-
-def _zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from pacewise.adapters.db.unit_of_work import UnitOfWork
@@ -10,6 +12,7 @@ from pacewise.domain import run_protocol
 from pacewise.domain.urgency import attention
 from pacewise.services.access import Caller, NotFound
 from pacewise.services.records import NoPrescription, load_history
+from pacewise.services.time_zones import date_in
 
 NO_PLAN_RANK = (2,)
 
@@ -97,3 +100,59 @@ def _ranking(
     last_peg = uow.questionnaires.last_answered(patient_id, "PEG")
     seen = attention(run_protocol(history, today), last_peg, today)
     return seen.rank, seen.reasons
+
+
+@dataclass(frozen=True, slots=True)
+class Refreshed:
+    """What one background refresh did: rankings replayed and saved, rankings still out of date
+    when its time ran out (the next run goes on with them)."""
+
+    ranked: int
+    left: int
+
+
+ENSURE_AT_ONCE = 500
+"""Status rows created per statement: well within every database's limit on parameters."""
+
+
+def refresh_rankings(
+    uow: UnitOfWork,
+    now: dt.datetime,
+    budget_s: float = 40.0,
+    clock: Callable[[], float] = time.monotonic,
+) -> Refreshed:
+    """Replay, one patient at a time, every stored ranking that is out of date, so a clinician's
+    list finds them ready (a queue task runs this every minute).
+
+    Rankings depend on the date, so at midnight every one of them goes out of date, and the
+    first list of the day replayed fifty histories while the clinician waited (`bench/api.py`:
+    seconds). A ranking is read on its first clinician's local date, the date their list is
+    read on. Each is saved in its own short transaction, and only if the patient's records
+    have not changed since (see `PatientStatus`). Stops starting new replays after `budget_s`,
+    so two runs do not overlap.
+    """
+    deadline = clock() + budget_s
+    with uow.reading():
+        found = uow.statuses.in_care()
+    missing = [row.patient_id for row in found if row.version is None]
+    for start in range(0, len(missing), ENSURE_AT_ONCE):
+        with uow:
+            uow.statuses.ensure(missing[start : start + ENSURE_AT_ONCE])
+            uow.commit()
+    stale = [
+        (row.patient_id, row.version or 0, day)
+        for row in found
+        if (day := date_in(row.time_zone, now)) != row.computed_for
+        or row.computed_version != (row.version or 0)
+    ]
+    ranked = 0
+    for patient_id, version, day in stale:
+        if clock() >= deadline:
+            break
+        with uow.reading():
+            rank, reasons = _ranking(uow, patient_id, day)
+        with uow:
+            uow.statuses.save(patient_id, version, day, list(rank), list(reasons))
+            uow.commit()
+        ranked += 1
+    return Refreshed(ranked, len(stale) - ranked)

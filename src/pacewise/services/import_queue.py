@@ -1,6 +1,7 @@
 """Imports as background jobs on the queue (issue 6): the task takes a job's id, and a periodic
 task (also run whenever a worker starts) gives stalled jobs another run or fails them, and
-deletes uploads no job needs (a broken-off upload).
+deletes uploads no job needs (a broken-off upload). The same queue also brings the clinician
+list's stored rankings up to date every minute (`clinician.refresh_rankings`).
 
 Every process that queues or runs imports builds the same tasks by the same names through
 `import_queue`, whatever the queue's storage.
@@ -8,6 +9,7 @@ Every process that queues or runs imports builds the same tasks by the same name
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 from dataclasses import dataclass
@@ -20,12 +22,14 @@ from sqlalchemy import Engine
 from pacewise.adapters.db.unit_of_work import UnitOfWork
 from pacewise.adapters.queue import make_huey, queue_location
 from pacewise.config import Settings
+from pacewise.services.clinician import refresh_rankings
 from pacewise.services.imports import recover_stalled_jobs, remove_stray_uploads, run_import_job
 
 log = logging.getLogger(__name__)
 
 RUN_TASK = "pacewise.import.run"
 RECOVER_TASK = "pacewise.import.recover"
+RANKINGS_TASK = "pacewise.rankings.refresh"
 
 
 @dataclass(frozen=True)
@@ -33,6 +37,7 @@ class ImportQueue:
     huey: Huey
     _run: Any
     _recover: Any
+    _refresh: Any
 
     def enqueue(self, job_id: int) -> None:
         """Queue the job to run; if the queue is unreachable the job stays pending and the
@@ -44,6 +49,9 @@ class ImportQueue:
 
     def recover_now(self) -> None:
         self._recover.call_local()
+
+    def refresh_rankings_now(self) -> None:
+        self._refresh.call_local()
 
 
 _QUEUES: dict[tuple[str, str, str], ImportQueue] = {}
@@ -86,4 +94,10 @@ def _build(huey: Huey, engine: Engine, uploads: Path) -> ImportQueue:
     def recover_at_start() -> None:
         recover.call_local()
 
-    return ImportQueue(huey, run, recover)
+    @huey.periodic_task(crontab(minute="*"), name=RANKINGS_TASK)  # type: ignore[untyped-decorator]
+    def refresh() -> None:
+        done = refresh_rankings(UnitOfWork(engine), dt.datetime.now(dt.UTC))
+        if done.ranked or done.left:
+            log.info("rankings replayed: %s; still out of date: %s", done.ranked, done.left)
+
+    return ImportQueue(huey, run, recover, refresh)

@@ -22,7 +22,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pacewise.adapters.db.models import ImportJob
 from pacewise.adapters.db.unit_of_work import UnitOfWork
@@ -36,6 +35,7 @@ from pacewise.adapters.importers.records import (
     SkippedRecord,
 )
 from pacewise.services.access import Caller, NotFound, open_patient_record, transaction_for
+from pacewise.services.time_zones import zone_named
 
 log = logging.getLogger(__name__)
 
@@ -270,7 +270,7 @@ def run_import_job(
         if not jobs.claim(job_id, now()):
             return None
         patient = uow.users.get(job.patient_id)
-        zone = _zone(patient.time_zone if patient is not None else "UTC")
+        zone = zone_named(patient.time_zone if patient is not None else "UTC")
         path = Path(job.stored_path) if job.stored_path else local_path
         uow.commit()
     if path is None:
@@ -295,13 +295,6 @@ def run_import_job(
         )
         raise
     return _write(uow, job_id, collected)
-
-
-def _zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
 
 
 def _collect(collected: _Collected, record: ImportedRecord) -> None:

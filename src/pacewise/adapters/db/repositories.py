@@ -101,6 +101,26 @@ _PATIENTS_WITH_STATUS = (
     .where(CareRelationship.clinician_id == bindparam("clinician_id"))
     .order_by(User.id)
 )
+_FIRST_CLINICIAN = (
+    select(
+        CareRelationship.patient_id.label("patient_id"),
+        func.min(CareRelationship.clinician_id).label("clinician_id"),
+    )
+    .group_by(CareRelationship.patient_id)
+    .subquery()
+)
+_RANKINGS_IN_CARE = (
+    select(
+        _FIRST_CLINICIAN.c.patient_id,
+        PatientStatus.version,
+        PatientStatus.computed_version,
+        PatientStatus.computed_for,
+        User.time_zone,
+    )
+    .join(User, User.id == _FIRST_CLINICIAN.c.clinician_id)
+    .outerjoin(PatientStatus, PatientStatus.patient_id == _FIRST_CLINICIAN.c.patient_id)
+    .order_by(_FIRST_CLINICIAN.c.patient_id)
+)
 _VERSIONS = (
     select(
         PrescriptionVersion.id,
@@ -751,6 +771,12 @@ class PatientStatuses:
     def version_of(self, patient_id: int) -> int | None:
         """The patient's record version (None without a status row)."""
         return self.db.connection().scalar(_VERSION_OF, {"patient_id": patient_id})
+
+    def in_care(self) -> Sequence[Row[int, int | None, int | None, dt.date | None, str]]:
+        """Every patient in someone's care with their stored ranking (version, computed version,
+        computed for; None without a status row) and the time zone of their first clinician,
+        whose dates the ranking is read on."""
+        return self.db.connection().execute(_RANKINGS_IN_CARE).all()
 
     def ensure(self, patient_ids: Sequence[int]) -> None:
         """A status row for each patient (left alone where one exists)."""

@@ -12,7 +12,6 @@ import secrets
 from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import quote
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.templating import Jinja2Templates
@@ -23,6 +22,7 @@ from starlette.responses import Response
 from pacewise.domain.wording import day_words, kind_words, shown_minutes
 from pacewise.services.access import Caller
 from pacewise.services.sign_in import session_caller
+from pacewise.services.time_zones import date_in
 from pacewise.web.api.dependencies import SESSION_COOKIE, Uow
 
 templates = Jinja2Templates(
@@ -69,11 +69,7 @@ class Visitor:
     @property
     def today(self) -> dt.date:
         """Today where the person is: plan weeks run in the patient's local dates."""
-        try:
-            zone = ZoneInfo(self.time_zone)
-        except (ZoneInfoNotFoundError, ValueError):
-            zone = ZoneInfo("UTC")
-        return dt.datetime.now(zone).date()
+        return date_in(self.time_zone, dt.datetime.now(dt.UTC))
 
 
 def sign_in_url(back_to: str) -> str:
