@@ -43,7 +43,8 @@ def test_a_refresh_ranks_every_patient_in_care_as_the_list_would(
     assert {computed for _, computed, _ in stored(engine).values()} == {-1}  # none ranked yet
     assert refresh_rankings(UnitOfWork(engine), NOW) == Refreshed(ranked=2, left=0)
     found = stored(engine)
-    assert len(found) == 2 and clinic.patient in found
+    assert len(found) == 2
+    assert clinic.patient in found
     assert all(
         computed == version and day == NOW.date() for version, computed, day in found.values()
     )
