@@ -48,11 +48,13 @@ SCHEMA = schemathesis.openapi.from_asgi(
 FUZZED = SCHEMA.exclude(method="DELETE", path=ME)
 
 # Answers a route gives without FastAPI seeing them in its signature, so the schema does not
-# list them: a body that is not even text (400, FastAPI's own), no or an unknown token (401), a
-# patient asking for a clinician's action (403), a record that is not the caller's or is not
-# there (404), no prescription yet (409), sign-in attempts slowed down (429). Any other status
-# must be in the schema.
-UNLISTED_ANSWERS = frozenset({400, 401, 403, 404, 409, 429})
+# list them: a body that is not even text (400, FastAPI's own), no prescription yet (409),
+# sign-in attempts slowed down (429). Every operation that needs a caller lists no or an
+# unknown token (401), a patient asking for a clinician's action (403) and a record that is not
+# the caller's or is not there (404), and their answers must match it; the few that need none
+# (an invite, the sign-in) may give those unlisted. Any other status must be in the schema.
+UNLISTED_ANSWERS = frozenset({400, 409, 429})
+CALLER_ANSWERS = frozenset({401, 403, 404})
 
 
 def status_code_listed(
@@ -60,7 +62,22 @@ def status_code_listed(
 ) -> bool | None:
     if response.status_code in UNLISTED_ANSWERS:
         return None
+    needs_caller = bool(case.operation.definition.raw.get("security"))
+    if response.status_code in CALLER_ANSWERS and not needs_caller:
+        return None
     return status_code_conformance(ctx, response, case)
+
+
+def test_every_operation_that_needs_a_caller_lists_its_refusals() -> None:
+    """401, 403 and 404 are documented with their shape wherever a caller is needed."""
+    operations = [result.ok() for result in SCHEMA.get_all_operations()]  # type: ignore[union-attr]
+    needing = [op for op in operations if op.definition.raw.get("security")]
+    assert len(needing) > 30
+    for operation in needing:
+        answers = operation.definition.raw["responses"]
+        for code in ("401", "403", "404"):
+            schema = answers[code]["content"]["application/json"]["schema"]
+            assert schema == {"$ref": "#/components/schemas/Error"}, (operation.label, code)
 
 
 CHECKS = [not_a_server_error, response_schema_conformance, status_code_listed]

@@ -52,14 +52,43 @@ PROBLEM_SCHEMA = {
 """One entry of a 422 answer's `detail`: the field, named as the CLI names it, and what is wrong."""
 
 
+ERROR_SCHEMA = {
+    "title": "Error",
+    "type": "object",
+    "properties": {"detail": {"title": "Detail", "type": "string"}},
+    "required": ["detail"],
+}
+"""A refusal other than a 422: what is wrong, in words."""
+CALLER_ERRORS = {
+    "401": "No valid API token or signed-in session.",
+    "403": "Not allowed: a patient asking for a clinician's action, or a signed-in browser's "
+    "change without its CSRF token.",
+    "404": "No such record, or not the caller's to see: the two answers are the same.",
+}
+"""What any operation that needs a caller may answer, besides its own answers."""
+
+
 class _Api(FastAPI):
     def openapi(self) -> dict[str, Any]:
         """FastAPI documents each 422 problem as its own `loc`, `msg` and `type`; ours name the
-        field instead (`_invalid_request`, `_invalid_input`), so the schema says that."""
+        field instead (`_invalid_request`, `_invalid_input`), so the schema says that. Every
+        operation that needs a caller lists the refusals any of them may give, so a client
+        knows their shape before it meets one."""
         if self.openapi_schema is None:
-            components = super().openapi().get("components", {}).get("schemas", {})
+            schema = super().openapi()
+            components = schema.setdefault("components", {}).setdefault("schemas", {})
             if "ValidationError" in components:
                 components["ValidationError"] = PROBLEM_SCHEMA
+            components["Error"] = ERROR_SCHEMA
+            error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+            for operations in schema.get("paths", {}).values():
+                for operation in operations.values():
+                    if not operation.get("security"):
+                        continue
+                    answers = operation.setdefault("responses", {})
+                    for code, words in CALLER_ERRORS.items():
+                        answer = answers.setdefault(code, {"description": words})
+                        answer.setdefault("content", error)
         return super().openapi()
 
 
