@@ -1,7 +1,8 @@
 """Imports as background jobs on the queue (issue 6): the task takes a job's id, and a periodic
 task (also run whenever a worker starts) gives stalled jobs another run or fails them, and
 deletes uploads no job needs (a broken-off upload). The same queue also brings the clinician
-list's stored rankings up to date every minute (`clinician.refresh_rankings`).
+list's stored rankings up to date every minute (`clinician.refresh_rankings`), and every hour
+deletes what sign-in will not read again (`sign_in.sweep_sign_ins`).
 
 Every process that queues or runs imports builds the same tasks by the same names through
 `import_queue`, whatever the queue's storage.
@@ -12,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,12 +25,14 @@ from pacewise.adapters.queue import make_huey, queue_location
 from pacewise.config import Settings
 from pacewise.services.clinician import refresh_rankings
 from pacewise.services.imports import recover_stalled_jobs, remove_stray_uploads, run_import_job
+from pacewise.services.sign_in import sweep_sign_ins
 
 log = logging.getLogger(__name__)
 
 RUN_TASK = "pacewise.import.run"
 RECOVER_TASK = "pacewise.import.recover"
 RANKINGS_TASK = "pacewise.rankings.refresh"
+SWEEP_TASK = "pacewise.sign_in.sweep"
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,7 @@ class ImportQueue:
     _run: Any
     _recover: Any
     _refresh: Any
+    _sweep: Any
 
     def enqueue(self, job_id: int) -> None:
         """Queue the job to run; if the queue is unreachable the job stays pending and the
@@ -52,6 +56,9 @@ class ImportQueue:
 
     def refresh_rankings_now(self) -> None:
         self._refresh.call_local()
+
+    def sweep_sign_ins_now(self) -> None:
+        self._sweep.call_local()
 
 
 _QUEUES: dict[tuple[str, str, str], ImportQueue] = {}
@@ -100,4 +107,9 @@ def _build(huey: Huey, engine: Engine, uploads: Path) -> ImportQueue:
         if done.ranked or done.left:
             log.info("rankings replayed: %s; still out of date: %s", done.ranked, done.left)
 
-    return ImportQueue(huey, run, recover, refresh)
+    @huey.periodic_task(crontab(minute="17"), name=SWEEP_TASK)  # type: ignore[untyped-decorator]
+    def sweep() -> None:
+        swept = sweep_sign_ins(UnitOfWork(engine))
+        log.info("sign-in sweep: %s old failed tries, %s ended sessions", *astuple(swept))
+
+    return ImportQueue(huey, run, recover, refresh, sweep)

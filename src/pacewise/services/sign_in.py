@@ -121,6 +121,25 @@ def session_caller(
     return Caller(user_id, role), csrf
 
 
+@dataclass(frozen=True, slots=True)
+class Swept:
+    failures: int
+    sessions: int
+
+
+def sweep_sign_ins(uow: UnitOfWork, now: dt.datetime | None = None) -> Swept:
+    """Delete what sign-in keeps but will never read again: failed tries older than the window
+    they count in, and browser sessions past their expiry that nobody presented again (a
+    presented one is deleted on the spot). The queue runs this every hour; the audit log keeps
+    the failed sign-ins and the logins."""
+    moment = now or utc_now()
+    with uow:
+        failures = uow.users.forget_failures_before(moment - FAILURE_WINDOW)
+        sessions = uow.users.end_sessions_over(moment, moment - IDLE_EXPIRY)
+        uow.commit()
+    return Swept(failures, sessions)
+
+
 def sign_out(uow: UnitOfWork, token: str) -> None:
     with uow:
         uow.users.db.execute(delete(WebSession).where(WebSession.token_hash == token_hash(token)))

@@ -262,6 +262,21 @@ class Users:
         ended = self.db.execute(delete(WebSession).where(WebSession.user_id == user_id))
         return ended.rowcount or 0  # type: ignore[attr-defined]
 
+    def forget_failures_before(self, moment: dt.datetime) -> int:
+        """Delete the failed tries made before `moment`; returns how many there were."""
+        swept = self.db.execute(delete(LoginFailure).where(LoginFailure.at < moment))
+        return swept.rowcount or 0  # type: ignore[attr-defined]
+
+    def end_sessions_over(self, now: dt.datetime, idle_since: dt.datetime) -> int:
+        """End every browser session past its absolute expiry, or unused since `idle_since`;
+        returns how many ended."""
+        ended = self.db.execute(
+            delete(WebSession).where(
+                (WebSession.expires_at <= now) | (WebSession.last_seen_at <= idle_since)
+            )
+        )
+        return ended.rowcount or 0  # type: ignore[attr-defined]
+
     def end_other_sessions(self, user_id: int, keep_hash: str) -> int:
         """Sign the user out of every browser but the one whose session token hashes to
         `keep_hash`; returns how many sessions ended."""
