@@ -18,7 +18,7 @@ import logging
 import math
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,11 @@ from pacewise.adapters.importers.records import (
     Progress,
     RefusedFile,
     SkippedRecord,
+)
+from pacewise.adapters.importers.workout_overlaps import (
+    DUPLICATE,
+    RecordedWorkout,
+    not_yet_recorded,
 )
 from pacewise.services.access import Caller, NotFound, open_patient_record, transaction_for
 from pacewise.services.time_zones import zone_named
@@ -325,9 +330,9 @@ def _storable(record: ImportedSession | DailyTotal) -> bool:
     )
 
 
-def _session_rows(patient_id: int, collected: _Collected) -> Iterator[dict[str, Any]]:
+def _session_rows(patient_id: int, sessions: Iterable[ImportedSession]) -> Iterator[dict[str, Any]]:
     moment = now()
-    for session in collected.sessions.values():
+    for session in sessions:
         yield {
             "patient_id": patient_id,
             "date": session.date,
@@ -368,7 +373,8 @@ def _write(uow: UnitOfWork, job_id: int, collected: _Collected) -> JobView | Non
             return None  # recovery handed it to another worker meanwhile: theirs counts
         records = uow.imported
         totals = _total_rows(job.patient_id, collected)
-        added = records.add_sessions(job.patient_id, _session_rows(job.patient_id, collected))
+        sessions = _not_yet_recorded(uow, job.patient_id, collected)
+        added = records.add_sessions(job.patient_id, _session_rows(job.patient_id, sessions))
         records.put_daily_totals(totals, now())
         uow.changed(job.patient_id)
         stored = job.stored_path
@@ -376,7 +382,7 @@ def _write(uow: UnitOfWork, job_id: int, collected: _Collected) -> JobView | Non
         job.bytes_read = job.bytes_total = max(job.bytes_total, collected.bytes_read)
         job.records_seen = collected.records_seen
         job.added = added
-        job.already_present = len(collected.sessions) - added
+        job.already_present = len(sessions) - added
         job.skipped = sum(collected.skipped.values())
         job.skipped_reasons = dict(collected.skipped)
         job.daily_totals = len(totals)
@@ -394,6 +400,29 @@ def _write(uow: UnitOfWork, job_id: int, collected: _Collected) -> JobView | Non
         uow.commit()
     _remove(stored)
     return view
+
+
+def _not_yet_recorded(
+    uow: UnitOfWork, patient_id: int, collected: _Collected
+) -> list[ImportedSession]:
+    """The file's sessions but those the record already holds from another app or device (or
+    logged by the patient with a start time); each copy is counted as skipped."""
+    sessions = list(collected.sessions.values())
+    if not sessions:
+        return sessions
+    first = min(session.date for session in sessions) - dt.timedelta(days=1)
+    last = max(session.date for session in sessions)
+    recorded = [
+        RecordedWorkout(dt.datetime.combine(day, start), minutes, source, source_id)
+        for day, start, minutes, source, source_id in uow.imported.timed_sessions(
+            patient_id, first, last
+        )
+        if start is not None  # the query asks for these only
+    ]
+    fresh, copies = not_yet_recorded(sessions, recorded)
+    if copies:
+        collected.skipped[DUPLICATE] += copies
+    return fresh
 
 
 def _fail(uow: UnitOfWork, job_id: int, message: str) -> JobView | None:

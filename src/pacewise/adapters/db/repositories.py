@@ -915,6 +915,25 @@ class ImportedRecords:
         dialect = self.db.get_bind().dialect.name
         return postgresql.insert if dialect == "postgresql" else sqlite.insert
 
+    def timed_sessions(
+        self, patient_id: int, first: dt.date, last: dt.date
+    ) -> Sequence[Row[dt.date, dt.time | None, float, str, str]]:
+        """(date, start time, minutes, source, source id) of every session from `first` to
+        `last` that has a start time: what a new import's workouts are compared with."""
+        return self.db.execute(
+            select(
+                ActivitySession.date,
+                ActivitySession.start_time,
+                ActivitySession.minutes,
+                ActivitySession.source,
+                ActivitySession.source_id,
+            ).where(
+                ActivitySession.patient_id == patient_id,
+                ActivitySession.date.between(first, last),
+                ActivitySession.start_time.is_not(None),
+            )
+        ).all()
+
     def add_sessions(self, patient_id: int, rows: Iterable[dict[str, Any]]) -> int:
         """Insert the sessions not already there (same patient, source and source id); how many
         were new. Counted rather than read from the driver's rowcount, which neither database

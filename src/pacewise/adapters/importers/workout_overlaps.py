@@ -7,6 +7,10 @@ one when they overlap by more than half of the shorter; the longer (the more com
 recording) is kept, ties going to the smaller source id so the choice is the same in every
 export that holds both. Workouts that only touch (one ends as the next starts) are two.
 Memory: one small object per workout, a few thousand for years of use.
+
+The same holds across imports: a workout the record already holds (logged by the patient with
+its start time, or brought by an earlier file from another app or device) is not added again
+(`not_yet_recorded`); there the one recorded first is kept, as the plan has already counted it.
 """
 
 from __future__ import annotations
@@ -75,11 +79,58 @@ def _overlapping(kept: list[TimedSession], candidate: TimedSession) -> int | Non
         other = kept[index]
         if other.start < candidate.start - _LONGEST:
             return None  # kept is in start order: nothing earlier can reach the candidate
-        overlap = min(other.end, candidate.end) - max(other.start, candidate.start)
-        shorter = min(other.session.minutes, candidate.session.minutes)
-        if overlap > dt.timedelta(minutes=shorter / 2):
+        if _same_workout(
+            other.start, other.session.minutes, candidate.start, candidate.session.minutes
+        ):
             return index
     return None
+
+
+def _same_workout(
+    start: dt.datetime, minutes: float, other: dt.datetime, other_minutes: float
+) -> bool:
+    """Two recordings overlap by more than half of the shorter one."""
+    end = start + dt.timedelta(minutes=minutes)
+    other_end = other + dt.timedelta(minutes=other_minutes)
+    overlap = min(end, other_end) - max(start, other)
+    return overlap > dt.timedelta(minutes=min(minutes, other_minutes) / 2)
+
+
+@dataclass(frozen=True)
+class RecordedWorkout:
+    """A session the patient's record already holds, with its start (local date and time)."""
+
+    start: dt.datetime
+    minutes: float
+    source: str
+    source_id: str
+
+
+def not_yet_recorded(
+    sessions: Iterable[ImportedSession], recorded: Iterable[RecordedWorkout]
+) -> tuple[list[ImportedSession], int]:
+    """The sessions of a new import that are not a workout already in the record, and how many
+    were. A session the record holds under its own source and id is kept (storing it again adds
+    nothing: it is already present, not a copy); a session without a start time cannot be
+    matched and is kept."""
+    by_day: dict[dt.date, list[RecordedWorkout]] = {}
+    for workout in recorded:
+        by_day.setdefault(workout.start.date(), []).append(workout)
+    fresh: list[ImportedSession] = []
+    copies = 0
+    for session in sessions:
+        if session.start_time is None:
+            fresh.append(session)
+            continue
+        start = dt.datetime.combine(session.date, session.start_time)
+        near = by_day.get(session.date, []) + by_day.get(session.date - dt.timedelta(days=1), [])
+        if any((w.source, w.source_id) == (session.source, session.source_id) for w in near):
+            fresh.append(session)
+        elif any(_same_workout(w.start, w.minutes, start, session.minutes) for w in near):
+            copies += 1
+        else:
+            fresh.append(session)
+    return fresh, copies
 
 
 def _better(candidate: TimedSession, incumbent: TimedSession) -> bool:
