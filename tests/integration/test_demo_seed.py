@@ -16,11 +16,12 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from pacewise.adapters.db.engine import make_engine
-from pacewise.adapters.db.models import User
+from pacewise.adapters.db.models import QuestionnaireResponse, User
 from pacewise.adapters.db.unit_of_work import UnitOfWork
 from pacewise.domain import Decision
 from pacewise.services.access import Caller
 from pacewise.services.alerts import list_alerts
+from pacewise.services.demo_patients import DEMO_PATIENTS
 from pacewise.services.demo_seed import DEMO_CLINICIAN, DEMO_PASSWORD, seed_demo
 from pacewise.services.plans import plan_for
 from pacewise.services.prescriptions import prescription_history
@@ -127,3 +128,31 @@ def test_the_steady_patient_progresses_and_has_a_changed_prescription(demo: Engi
     decisions = [week.decision for week in plan.result.weeks]
     assert decisions.count(Decision.PROGRESS) >= 6
     assert not [alert for alert in plan.result.alerts if alert.cleared_on is None]
+
+
+def test_every_patient_rates_their_own_goals_at_the_start_and_every_four_weeks(
+    demo: Engine,
+) -> None:
+    for patient in DEMO_PATIENTS:
+        patient_id = _user_id(demo, patient.email)
+        with UnitOfWork(demo).reading() as uow:
+            answered = uow.users.db.execute(
+                select(
+                    QuestionnaireResponse.answered_on,
+                    QuestionnaireResponse.answers,
+                    QuestionnaireResponse.score,
+                )
+                .where(
+                    QuestionnaireResponse.patient_id == patient_id,
+                    QuestionnaireResponse.instrument == "PSFS",
+                )
+                .order_by(QuestionnaireResponse.answered_on)
+            ).all()
+        start = TODAY - dt.timedelta(weeks=patient.weeks)
+        assert [a.answered_on for a in answered][:2] == [start, start + dt.timedelta(days=27)]
+        assert len(answered) == 1 + patient.weeks * 7 // 28, patient.email
+        for answer in answered:
+            named = [entry["activity"] for entry in answer.answers["activities"]]
+            assert named == list(patient.goals)
+        if patient.email == "maria@example.org":  # her pain eases over 14 weeks
+            assert answered[-1].score - answered[0].score >= 2

@@ -81,6 +81,8 @@ class DemoPatient:
     sample: SamplePatient
     weeks: int
     seed: int
+    goals: tuple[str, ...] = ()
+    """The activities they rate on the PSFS: what they want to get back to."""
 
 
 DEMO_PATIENTS = (
@@ -94,6 +96,7 @@ DEMO_PATIENTS = (
         ),
         weeks=12,
         seed=20,
+        goals=("walking to the shops", "carrying the shopping", "sitting through a film"),
     ),
     DemoPatient(
         "priya@example.org",
@@ -104,6 +107,7 @@ DEMO_PATIENTS = (
         ),
         weeks=10,
         seed=12,
+        goals=("climbing the stairs", "gardening", "walking the dog"),
     ),
     DemoPatient(
         "jordan@example.org",
@@ -114,6 +118,7 @@ DEMO_PATIENTS = (
         ),
         weeks=8,
         seed=13,
+        goals=("getting dressed", "cycling to work", "playing the piano"),
     ),
     DemoPatient(
         "maria@example.org",
@@ -124,6 +129,7 @@ DEMO_PATIENTS = (
         ),
         weeks=14,
         seed=14,
+        goals=("a day out with friends", "housework", "swimming"),
     ),
     DemoPatient(
         "tom@example.org",
@@ -139,6 +145,7 @@ DEMO_PATIENTS = (
         ),
         weeks=6,
         seed=15,
+        goals=("lifting my grandson", "driving for an hour", "walking on the beach"),
     ),
 )
 """Steady progress; a flare and its step back; boom and bust; fibromyalgia on the slower rate;

@@ -4,7 +4,8 @@ the engine's own rules made (`demo_patients`), stored through the same services 
 Each patient is created by the clinician with an invite, sets the demo password with it, and then
 lives their history day by day: the day's pain rating, the sessions with their check-ins (triaged
 as when typed in, so an ASSESS answer raises the clinician's alert), flares, acupuncture visits and
-a PEG every other week; the clinician clears alerts on the days the sample clinician did. Seeding
+a PEG every other week and the PSFS (their own goals) at the start and every four weeks; the
+clinician clears alerts on the days the sample clinician did. Seeding
 again finds the demo clinician and adds nothing.
 """
 
@@ -91,7 +92,7 @@ def seed_patient(
     for week, rx in sample.changes:
         _change_prescription(engine, clinician, created.id, start, week, rx)
     history = make_history(sample, start, patient.weeks, seed=patient.seed)
-    _live(engine, me, clinician, history, today)
+    _live(engine, me, clinician, history, today, patient.goals)
     return created.id
 
 
@@ -122,7 +123,14 @@ def _settings(rx: Prescription) -> dict[str, object]:
     }
 
 
-def _live(engine: Engine, me: Caller, clinician: Caller, history: History, today: dt.date) -> None:
+def _live(
+    engine: Engine,
+    me: Caller,
+    clinician: Caller,
+    history: History,
+    today: dt.date,
+    goals: tuple[str, ...] = (),
+) -> None:
     """Store the history in the order it happened, through the patient's and clinician's use
     cases (so alerts are raised and cleared as they would be), up to yesterday."""
     sessions = defaultdict(list)
@@ -156,8 +164,11 @@ def _live(engine: Engine, me: Caller, clinician: Caller, history: History, today
             log_session(UnitOfWork(engine), me, me.user_id, entry)
         for flare in flares[day]:
             report_flare(UnitOfWork(engine), me, me.user_id, day, flare.severe, "")
-        if (day - history.start).days % 14 == 13:
+        lived = (day - history.start).days
+        if lived % 14 == 13:
             _answer_peg(engine, me, day, history.daily_pain.get(day, 5))
+        if goals and (lived == 0 or lived % 28 == 27):
+            _answer_psfs(engine, me, day, goals, history.daily_pain.get(day, 5), lived // 28)
         if day in clearances:
             _clear_alerts(engine, clinician, me.user_id, day)
         day += dt.timedelta(days=1)
@@ -166,6 +177,19 @@ def _live(engine: Engine, me: Caller, clinician: Caller, history: History, today
 def _answer_peg(engine: Engine, me: Caller, day: dt.date, pain: int) -> None:
     answers = {"pain": pain, "enjoyment": max(pain - 1, 0), "activity": max(pain - 1, 0)}
     submit_questionnaire(UnitOfWork(engine), me, me.user_id, "PEG", day, answers)
+
+
+def _answer_psfs(
+    engine: Engine, me: Caller, day: dt.date, goals: tuple[str, ...], pain: int, months: int
+) -> None:
+    """Each goal rated lower the harder it is, and a point higher for every four weeks lived."""
+    activities = [
+        {"activity": goal, "rating": max(0, min(10, 8 - pain - hardness + months))}
+        for hardness, goal in enumerate(goals)
+    ]
+    submit_questionnaire(
+        UnitOfWork(engine), me, me.user_id, "PSFS", day, {"activities": activities}
+    )
 
 
 def _clear_alerts(engine: Engine, clinician: Caller, patient_id: int, day: dt.date) -> None:
