@@ -94,3 +94,43 @@ def test_a_walk_past_midnight_meets_the_copy_recorded_the_day_before(
     copy = ImportedSession("gpx", "g-1", DAY + dt.timedelta(days=1), dt.time(0, 0), 20, Kind.WALK)
     found = run_with_reader(clinic.engine, clinic.patient, tmp_path, reader(copy))
     assert (found.added, found.skipped) == (0, 1)
+
+
+def done_minutes(clinic: Clinic) -> float:
+    url = f"/api/v1/patients/{clinic.patient}/weeks?date={CLINIC_START + dt.timedelta(days=6)}"
+    week = clinic.client.get(url, headers=clinic.as_("pat")).json()["items"][0]
+    return float(week["done_minutes"])
+
+
+def log_walk(clinic: Clinic, start: str | None, minutes: int) -> None:
+    body = {"date": DAY.isoformat(), "minutes": minutes, "kind": "walk", "checkin": []}
+    logged = clinic.client.post(
+        f"/api/v1/patients/{clinic.patient}/sessions",
+        json=body | ({"start": start} if start else {}),
+        headers=clinic.as_("pat"),
+    )
+    assert logged.status_code == 201, logged.text
+
+
+def test_a_walk_logged_after_the_watchs_file_came_in_counts_once_in_the_plan(
+    clinic: Clinic, tmp_path: Path
+) -> None:
+    run_with_reader(
+        clinic.engine, clinic.patient, tmp_path, reader(walk("fit", "w-1", "08:00", 30))
+    )
+    assert done_minutes(clinic) == 30
+    log_walk(clinic, "08:05", 25)
+    assert done_minutes(clinic) == 25  # the patient's own entry stands for the walk
+    assert session_count(clinic.engine, clinic.patient) == 2  # the watch's row is kept
+    log_walk(clinic, "18:00", 10)  # another walk that evening counts
+    assert done_minutes(clinic) == 35
+
+
+def test_a_walk_logged_without_a_start_time_cannot_be_matched_and_counts(
+    clinic: Clinic, tmp_path: Path
+) -> None:
+    run_with_reader(
+        clinic.engine, clinic.patient, tmp_path, reader(walk("fit", "w-1", "08:00", 30))
+    )
+    log_walk(clinic, None, 25)
+    assert done_minutes(clinic) == 55

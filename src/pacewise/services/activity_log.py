@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
-from pacewise.adapters.db.models import AlertRecord, CheckIn
+from pacewise.adapters.db.models import MANUAL_SOURCE, AlertRecord, CheckIn
 from pacewise.adapters.db.unit_of_work import UnitOfWork
 from pacewise.domain import InvalidInput, TriageResult, triage
 from pacewise.domain.triage import pain_outlasted_a_day
@@ -50,7 +50,7 @@ def log_as_planned(
         return log_session(uow, caller, patient_id, entry, source_id=planned_id)
     except IntegrityError:
         with uow.reading():
-            found = uow.sessions.by_source_id(patient_id, "manual", planned_id)
+            found = uow.sessions.by_source_id(patient_id, MANUAL_SOURCE, planned_id)
         if found is None:
             raise
         raise AlreadyLogged(found) from None
@@ -78,7 +78,7 @@ def log_session(
                 "effort": entry.effort,
                 "pain_before": entry.pain_before,
                 "pain_after": entry.pain_after,
-                "source": "manual",
+                "source": MANUAL_SOURCE,
                 "source_id": source_id or uuid.uuid4().hex,
             },
             {
@@ -205,7 +205,7 @@ def edit_session(
         if session is None:
             raise NotFound(session_id)
         locked = sorted(IMPORTED_FIELDS_LOCKED & changes.keys())
-        if session.source != "manual" and locked:
+        if session.source != MANUAL_SOURCE and locked:
             raise InvalidInput(locked[0], f"comes from the imported {session.source} record")
         for field, value in changes.items():
             if field == "checkin":

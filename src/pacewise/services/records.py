@@ -5,10 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+from collections.abc import Sequence
+from typing import Any, TypeVar
 
-from pacewise.adapters.db.models import PrescriptionVersion
+from pacewise.adapters.db.models import MANUAL_SOURCE, PrescriptionVersion
 from pacewise.adapters.db.repositories import StoredVersion
 from pacewise.adapters.db.unit_of_work import UnitOfWork
+from pacewise.adapters.importers.workout_overlaps import same_workout
 from pacewise.domain import (
     AcupunctureVisit,
     Alert,
@@ -62,7 +65,8 @@ def load_history(uow: UnitOfWork, patient_id: int) -> History:
 
     Alerts come from the store with their clearances (they were raised when the check-in or the
     next day's rating was saved), so the engine does not raise them again. Exercise minutes
-    recorded by a phone or watch count on days without a logged session (issue 6).
+    recorded by a phone or watch count on days without a logged session (issue 6), and a
+    workout imported from one and logged by hand too counts once (`without_imported_copies`).
     """
     versions = uow.prescriptions.history_rows(patient_id)
     if not versions:
@@ -79,8 +83,8 @@ def load_history(uow: UnitOfWork, patient_id: int) -> History:
             effort=effort,
             checkin=tuple(codes) if codes else (),
         )
-        for day, minutes, kind, start, pain_before, pain_after, effort, codes in (
-            uow.sessions.history_rows(patient_id)
+        for day, minutes, kind, start, pain_before, pain_after, effort, codes, _ in (
+            without_imported_copies(uow.sessions.history_rows(patient_id))
         )
     )
     alerts = tuple(
@@ -106,3 +110,36 @@ def load_history(uow: UnitOfWork, patient_id: int) -> History:
         daily_activity=uow.sessions.daily_exercise_minutes(patient_id),
         derive_alerts=False,
     )
+
+
+SessionRow = TypeVar("SessionRow", bound=Sequence[Any])
+
+
+def without_imported_copies(rows: Sequence[SessionRow]) -> list[SessionRow]:
+    """Session rows (date, minutes, kind, start, ..., source last) without the imported ones
+    that the patient also logged by hand: overlapping a logged session by more than half of the
+    shorter, both start times known. The patient's entry, with its check-in, stands for the
+    workout; the imported row stays in the record (and in exports), it is only not counted
+    twice. An import does not add a copy of what is already logged (`workout_overlaps`), but a
+    walk logged after the watch's file came in would otherwise count twice."""
+    logged: dict[dt.date, list[tuple[dt.datetime, float]]] = {}
+    for row in rows:
+        day, minutes, start, source = row[0], row[1], row[3], row[-1]
+        if source == MANUAL_SOURCE and start is not None:
+            logged.setdefault(day, []).append((dt.datetime.combine(day, start), minutes))
+    if not logged:
+        return list(rows)
+    kept: list[SessionRow] = []
+    for row in rows:
+        day, minutes, start, source = row[0], row[1], row[3], row[-1]
+        if source != MANUAL_SOURCE and start is not None:
+            began = dt.datetime.combine(day, start)
+            near = [
+                *logged.get(day - dt.timedelta(days=1), ()),
+                *logged.get(day, ()),
+                *logged.get(day + dt.timedelta(days=1), ()),
+            ]
+            if any(same_workout(at, length, began, minutes) for at, length in near):
+                continue
+        kept.append(row)
+    return kept

@@ -136,6 +136,10 @@ class PrescriptionVersion(Base):
     note: Mapped[str] = mapped_column(Text, default="")
 
 
+MANUAL_SOURCE = "manual"
+"""The source of a session the patient logged (imported ones name their app or file)."""
+
+
 class ActivitySession(Base):
     """One bout of activity; (source, source id) is unique per patient so re-imports add nothing."""
 
@@ -158,7 +162,7 @@ class ActivitySession(Base):
     effort: Mapped[int | None] = mapped_column(Integer)
     pain_before: Mapped[int | None] = mapped_column(Integer)
     pain_after: Mapped[int | None] = mapped_column(Integer)
-    source: Mapped[str] = mapped_column(String(32), default="manual")
+    source: Mapped[str] = mapped_column(String(32), default=MANUAL_SOURCE)
     source_id: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utc_now, onupdate=utc_now)

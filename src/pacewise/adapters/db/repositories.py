@@ -434,11 +434,11 @@ class Sessions:
     def history_rows(
         self, patient_id: int
     ) -> Sequence[
-        Row[dt.date, float, str, dt.time | None, int | None, int | None, int | None, list[str]]
+        Row[dt.date, float, str, dt.time | None, int | None, int | None, int | None, list[str], str]
     ]:
-        """Every session as plain rows with its check-in's codes, oldest first: only the
-        columns the engine reads, in one query, without building ORM objects (a year is
-        hundreds of rows, read on every uncached plan)."""
+        """Every session as plain rows with its check-in's codes and its source, oldest first:
+        only the columns the engine reads, in one query, without building ORM objects (a year
+        is hundreds of rows, read on every uncached plan)."""
         return self.db.execute(
             select(
                 ActivitySession.date,
@@ -449,6 +449,7 @@ class Sessions:
                 ActivitySession.pain_after,
                 ActivitySession.effort,
                 CheckIn.codes,
+                ActivitySession.source,
             )
             .outerjoin(CheckIn, CheckIn.session_id == ActivitySession.id)
             .where(ActivitySession.patient_id == patient_id)

@@ -79,14 +79,14 @@ def _overlapping(kept: list[TimedSession], candidate: TimedSession) -> int | Non
         other = kept[index]
         if other.start < candidate.start - _LONGEST:
             return None  # kept is in start order: nothing earlier can reach the candidate
-        if _same_workout(
+        if same_workout(
             other.start, other.session.minutes, candidate.start, candidate.session.minutes
         ):
             return index
     return None
 
 
-def _same_workout(
+def same_workout(
     start: dt.datetime, minutes: float, other: dt.datetime, other_minutes: float
 ) -> bool:
     """Two recordings overlap by more than half of the shorter one."""
@@ -126,7 +126,7 @@ def not_yet_recorded(
         near = by_day.get(session.date, []) + by_day.get(session.date - dt.timedelta(days=1), [])
         if any((w.source, w.source_id) == (session.source, session.source_id) for w in near):
             fresh.append(session)
-        elif any(_same_workout(w.start, w.minutes, start, session.minutes) for w in near):
+        elif any(same_workout(w.start, w.minutes, start, session.minutes) for w in near):
             copies += 1
         else:
             fresh.append(session)
