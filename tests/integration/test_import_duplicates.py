@@ -96,6 +96,16 @@ def test_a_walk_past_midnight_meets_the_copy_recorded_the_day_before(
     assert (found.added, found.skipped) == (0, 1)
 
 
+def test_a_walk_before_midnight_meets_the_copy_recorded_the_day_after(
+    clinic: Clinic, tmp_path: Path
+) -> None:
+    early = ImportedSession("fit", "w-1", DAY + dt.timedelta(days=1), dt.time(0, 0), 30, Kind.WALK)
+    run_with_reader(clinic.engine, clinic.patient, tmp_path, reader(early))
+    late = ImportedSession("gpx", "g-1", DAY, dt.time(23, 50), 40, Kind.WALK)
+    found = run_with_reader(clinic.engine, clinic.patient, tmp_path, reader(late))
+    assert (found.added, found.skipped) == (0, 1)
+
+
 def done_minutes(clinic: Clinic) -> float:
     url = f"/api/v1/patients/{clinic.patient}/weeks?date={CLINIC_START + dt.timedelta(days=6)}"
     week = clinic.client.get(url, headers=clinic.as_("pat")).json()["items"][0]

@@ -37,6 +37,20 @@ def stored(engine: Engine) -> dict[int, tuple[int, int, dt.date | None]]:
     return {row[0]: (row[1], row[2], row[3]) for row in rows}
 
 
+def rankings(engine: Engine) -> dict[int, tuple[list[int], list[str], dt.date | None]]:
+    """patient id: (rank, reasons, computed for) of every stored ranking."""
+    with UnitOfWork(engine) as uow:
+        rows = uow.users.db.execute(
+            select(
+                PatientStatus.patient_id,
+                PatientStatus.rank,
+                PatientStatus.reasons,
+                PatientStatus.computed_for,
+            )
+        ).all()
+    return {row[0]: (row[1], row[2], row[3]) for row in rows}
+
+
 def test_a_refresh_ranks_every_patient_in_care_as_the_list_would(
     clinic: Clinic, engine: Engine
 ) -> None:
@@ -48,10 +62,20 @@ def test_a_refresh_ranks_every_patient_in_care_as_the_list_would(
     assert all(
         computed == version and day == NOW.date() for version, computed, day in found.values()
     )
-    from_refresh = listed(clinic)
-    assert stored(engine) == found  # the list found them ready and replayed none
-    assert from_refresh == listed_from_scratch(clinic, engine)
+    refreshed = rankings(engine)
+    listed_from_scratch(clinic, engine)  # the list replays every patient and stores its own
+    assert rankings(engine) == refreshed
     assert refresh_rankings(UnitOfWork(engine), NOW) == Refreshed(ranked=0, left=0)
+
+
+def test_the_list_reads_what_the_refresh_stored(clinic: Clinic, engine: Engine) -> None:
+    refresh_rankings(UnitOfWork(engine), NOW)
+    version, _, day = stored(engine)[clinic.patient]
+    assert day is not None
+    with UnitOfWork(engine) as uow:  # a mark only a stored ranking can carry
+        assert uow.statuses.save(clinic.patient, version, day, [0], ["marked by the test"])
+        uow.commit()
+    assert ("pat@example.org", ["marked by the test"]) in listed(clinic)
 
 
 def test_a_ranking_is_read_on_the_clinicians_local_date(clinic: Clinic, engine: Engine) -> None:

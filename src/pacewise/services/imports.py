@@ -34,11 +34,7 @@ from pacewise.adapters.importers.records import (
     RefusedFile,
     SkippedRecord,
 )
-from pacewise.adapters.importers.workout_overlaps import (
-    DUPLICATE,
-    RecordedWorkout,
-    not_yet_recorded,
-)
+from pacewise.adapters.importers.workout_overlaps import DUPLICATE, not_yet_recorded
 from pacewise.services.access import Caller, NotFound, open_patient_record, transaction_for
 from pacewise.services.time_zones import zone_named
 
@@ -411,9 +407,9 @@ def _not_yet_recorded(
     if not sessions:
         return sessions
     first = min(session.date for session in sessions) - dt.timedelta(days=1)
-    last = max(session.date for session in sessions)
+    last = max(session.date for session in sessions) + dt.timedelta(days=1)
     recorded = [
-        RecordedWorkout(dt.datetime.combine(day, start), minutes, source, source_id)
+        (day, start, minutes, source, source_id)
         for day, start, minutes, source, source_id in uow.imported.timed_sessions(
             patient_id, first, last
         )

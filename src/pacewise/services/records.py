@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 from pacewise.adapters.db.models import MANUAL_SOURCE, PrescriptionVersion
 from pacewise.adapters.db.repositories import StoredVersion
 from pacewise.adapters.db.unit_of_work import UnitOfWork
-from pacewise.adapters.importers.workout_overlaps import same_workout
+from pacewise.adapters.importers.workout_overlaps import WorkoutsByDay
 from pacewise.domain import (
     AcupunctureVisit,
     Alert,
@@ -122,24 +122,16 @@ def without_imported_copies(rows: Sequence[SessionRow]) -> list[SessionRow]:
     workout; the imported row stays in the record (and in exports), it is only not counted
     twice. An import does not add a copy of what is already logged (`workout_overlaps`), but a
     walk logged after the watch's file came in would otherwise count twice."""
-    logged: dict[dt.date, list[tuple[dt.datetime, float]]] = {}
-    for row in rows:
-        day, minutes, start, source = row[0], row[1], row[3], row[-1]
+    if not any(row[-1] != MANUAL_SOURCE and row[3] is not None for row in rows):
+        return list(rows)  # most records: nothing imported with a start time
+    logged = WorkoutsByDay()
+    for day, minutes, _, start, *_, source in rows:
         if source == MANUAL_SOURCE and start is not None:
-            logged.setdefault(day, []).append((dt.datetime.combine(day, start), minutes))
-    if not logged:
-        return list(rows)
+            logged.add(day, start, minutes)
     kept: list[SessionRow] = []
     for row in rows:
-        day, minutes, start, source = row[0], row[1], row[3], row[-1]
-        if source != MANUAL_SOURCE and start is not None:
-            began = dt.datetime.combine(day, start)
-            near = [
-                *logged.get(day - dt.timedelta(days=1), ()),
-                *logged.get(day, ()),
-                *logged.get(day + dt.timedelta(days=1), ()),
-            ]
-            if any(same_workout(at, length, began, minutes) for at, length in near):
-                continue
+        day, minutes, _, start, *_, source = row
+        if source != MANUAL_SOURCE and start is not None and logged.holds_same(day, start, minutes):
+            continue  # the patient's entry stands for it
         kept.append(row)
     return kept

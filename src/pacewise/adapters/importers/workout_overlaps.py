@@ -16,7 +16,7 @@ its start time, or brought by an earlier file from another app or device) is not
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -25,6 +25,7 @@ from pacewise.adapters.importers.records import ImportedRecord, ImportedSession,
 
 DUPLICATE = "the same workout from a second app or device"
 _LONGEST = dt.timedelta(minutes=MAX_MINUTES)
+_ONE_DAY = dt.timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -75,62 +76,73 @@ def once_each(records: Iterable[ImportedRecord], time_zone: ZoneInfo) -> Iterato
 
 def _overlapping(kept: list[TimedSession], candidate: TimedSession) -> int | None:
     """The index of a kept workout that is the same as `candidate`, if any."""
+    began = candidate.start.timestamp() / 60
     for index in range(len(kept) - 1, -1, -1):
         other = kept[index]
         if other.start < candidate.start - _LONGEST:
             return None  # kept is in start order: nothing earlier can reach the candidate
         if same_workout(
-            other.start, other.session.minutes, candidate.start, candidate.session.minutes
+            other.start.timestamp() / 60, other.session.minutes, began, candidate.session.minutes
         ):
             return index
     return None
 
 
-def same_workout(
-    start: dt.datetime, minutes: float, other: dt.datetime, other_minutes: float
-) -> bool:
-    """Two recordings overlap by more than half of the shorter one."""
-    end = start + dt.timedelta(minutes=minutes)
-    other_end = other + dt.timedelta(minutes=other_minutes)
-    overlap = min(end, other_end) - max(start, other)
-    return overlap > dt.timedelta(minutes=min(minutes, other_minutes) / 2)
+def same_workout(start: float, minutes: float, other: float, other_minutes: float) -> bool:
+    """Two recordings, each a start (in minutes, on one clock) and a length in minutes, overlap
+    by more than half of the shorter one."""
+    overlap = min(start + minutes, other + other_minutes) - max(start, other)
+    return overlap > min(minutes, other_minutes) / 2
 
 
-@dataclass(frozen=True)
-class RecordedWorkout:
-    """A session the patient's record already holds, with its start (local date and time)."""
+def local_minute(day: dt.date, time: dt.time) -> float:
+    """A local date and time as minutes on one clock (a day is 1,440 of them)."""
+    return day.toordinal() * 1440 + time.hour * 60 + time.minute + time.second / 60
 
-    start: dt.datetime
-    minutes: float
-    source: str
-    source_id: str
+
+class WorkoutsByDay:
+    """Workouts by the local day they started, to ask whether a new one is the same as any of
+    them: only those of the day before, the day and the day after can overlap it (none is
+    longer than ten hours)."""
+
+    def __init__(self) -> None:
+        self._days: dict[dt.date, list[tuple[float, float]]] = {}
+
+    def add(self, day: dt.date, start: dt.time, minutes: float) -> None:
+        self._days.setdefault(day, []).append((local_minute(day, start), minutes))
+
+    def holds_same(self, day: dt.date, start: dt.time, minutes: float) -> bool:
+        began = local_minute(day, start)
+        return any(
+            same_workout(other, length, began, minutes)
+            for near in (day - _ONE_DAY, day, day + _ONE_DAY)
+            for other, length in self._days.get(near, ())
+        )
 
 
 def not_yet_recorded(
-    sessions: Iterable[ImportedSession], recorded: Iterable[RecordedWorkout]
+    sessions: Sequence[ImportedSession],
+    recorded: Iterable[tuple[dt.date, dt.time, float, str, str]],
 ) -> tuple[list[ImportedSession], int]:
-    """The sessions of a new import that are not a workout already in the record, and how many
-    were. A session the record holds under its own source and id is kept (storing it again adds
-    nothing: it is already present, not a copy); a session without a start time cannot be
-    matched and is kept."""
-    by_day: dict[dt.date, list[RecordedWorkout]] = {}
-    for workout in recorded:
-        by_day.setdefault(workout.start.date(), []).append(workout)
+    """The sessions of a new import that are not a workout the record already holds, and how
+    many were. `recorded` is (date, start, minutes, source, source id) of the record's sessions
+    around the import's dates. A session the record holds under its own source and id is kept
+    (storing it again adds nothing: it is already present, not a copy); a session without a
+    start time cannot be matched and is kept."""
+    workouts = WorkoutsByDay()
+    ids: set[tuple[str, str]] = set()
+    for day, start, minutes, source, source_id in recorded:
+        workouts.add(day, start, minutes)
+        ids.add((source, source_id))
     fresh: list[ImportedSession] = []
-    copies = 0
     for session in sessions:
-        if session.start_time is None:
+        if (
+            session.start_time is None
+            or (session.source, session.source_id) in ids
+            or not workouts.holds_same(session.date, session.start_time, session.minutes)
+        ):
             fresh.append(session)
-            continue
-        start = dt.datetime.combine(session.date, session.start_time)
-        near = by_day.get(session.date, []) + by_day.get(session.date - dt.timedelta(days=1), [])
-        if any((w.source, w.source_id) == (session.source, session.source_id) for w in near):
-            fresh.append(session)
-        elif any(same_workout(w.start, w.minutes, start, session.minutes) for w in near):
-            copies += 1
-        else:
-            fresh.append(session)
-    return fresh, copies
+    return fresh, len(sessions) - len(fresh)
 
 
 def _better(candidate: TimedSession, incumbent: TimedSession) -> bool:

@@ -33,7 +33,7 @@ from pacewise.web.api.admin_schemas import (
 from pacewise.web.api.dependencies import CurrentCaller, Limit, Offset, Uow
 from pacewise.web.api.schemas import Page
 
-router = APIRouter(prefix="/admin", tags=["admin"], responses={404: {"description": "not found"}})
+router = APIRouter(prefix="/admin", tags=["admin"])
 
 
 def admin_caller(caller: CurrentCaller) -> Caller:
