@@ -152,3 +152,38 @@ def test_the_audit_log_is_append_only() -> None:
     assert public == {"record", "record_each", "for_patient", "by_others_page"}
     log_routes = [(m, p) for m, p in EVERY_ROUTE if "viewers" in p or "audit" in p]
     assert log_routes == [("GET", "/api/v1/patients/{patient_id}/viewers")]
+
+
+def test_one_event_per_listed_patient_reads_back_like_a_single_event(engine: Engine) -> None:
+    """A list view's events are written in one statement (on SQLite from a JSON list of ids);
+    each reads back with every field as `record` writes them, in the order of the page."""
+    listed = [41, 7, 2**31 - 1]
+    with UnitOfWork(engine) as uow:
+        uow.audit.record_each(
+            "patient.listed", actor_id=3, actor_role="clinician", patient_ids=listed
+        )
+        uow.audit.record("patient.viewed", actor_id=3, actor_role="clinician", patient_id=7)
+        uow.audit.record_each("patient.listed", actor_id=3, actor_role="clinician", patient_ids=[])
+        uow.commit()
+    with UnitOfWork(engine) as uow:
+        rows = uow.audit.db.execute(select(*FIELDS).order_by(AuditEvent.id)).all()
+    each, single = rows[:-1], rows[-1]
+    assert [row.patient_id for row in each] == listed
+    for row in each:
+        assert (row.action, row.actor_id, row.actor_role) == ("patient.listed", 3, "clinician")
+        assert (row.detail, row.address) == (single.detail, single.address) == ({}, "")
+        assert type(row.at) is type(single.at)
+        assert row.at.tzinfo == single.at.tzinfo
+        assert abs(single.at - row.at).total_seconds() < 60
+    assert len({row.at for row in each}) == 1
+
+
+FIELDS = (
+    AuditEvent.action,
+    AuditEvent.actor_id,
+    AuditEvent.actor_role,
+    AuditEvent.patient_id,
+    AuditEvent.detail,
+    AuditEvent.address,
+    AuditEvent.at,
+)
