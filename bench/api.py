@@ -2,18 +2,19 @@
 
 Seeds a clinic into a fresh database (1,000 patients by default, each with a year of history:
 sessions on the plan's days as it grows, 3 to 6 a week, daily pain ratings, a weekly PEG, flares,
-check-ins with now and then a warning sign that raised an alert, most of them cleared), spread
-over clinicians of 50 patients each. Then starts the real server (2 processes of `pacewise serve`,
-the clients split over them as a load balancer would) and drives one endpoint at a time with 50
-concurrent clients over loopback. The baseline, measured in the same run on the same server, is
-GET /health: no database, no caller. Reads are measured twice, because the app keeps replays and
-rankings: first views (every patient's plan, every clinician's list, once each: nothing cached)
-and the same request again and again for a bounded time (cached); then logging a session. Then
-the night: every stored ranking is set to yesterday's, the refresh the queue runs every minute
-replays them all (timed here, in this process), and on fresh server processes every clinician
-opens their list for the first time that day. Last, it shows where one request's time goes:
-single requests on an idle server, and the uncached work under them (loading a year from the
-database, replaying it through the engine) timed here.
+check-ins with now and then a warning sign that raised an alert, most of them cleared), spread over
+clinicians of 50 patients each. Then starts the real server (2 processes of `pacewise serve`, the
+clients split over them as a load balancer would) and drives one endpoint at a time with 50
+concurrent clients over loopback (aiohttp, which needs a tenth of httpx's CPU per request: the
+clients share the machine with the server). The baseline, measured in the same run on the same
+server, is GET /health: no database, no caller. Reads are measured twice, because the app keeps
+replays and rankings: first views (every patient's plan, every clinician's list, once each: nothing
+cached) and the same request again and again for a bounded time (cached); then logging a session.
+Then the night: every stored ranking is set to yesterday's, the refresh the queue runs every minute
+replays them all (timed here, in this process), and on fresh server processes every clinician opens
+their list for the first time that day. Last, it shows where one request's time goes: single
+requests on an idle server, and the uncached work under them (loading a year from the database,
+replaying it through the engine) timed here.
 Prints figures, ratios and the issue's goals; asserts nothing about time.
 
     python bench/api.py [--backend sqlite|postgresql|both] [--patients 1000] [--clients 50]
@@ -52,6 +53,7 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import httpx
 import psycopg
 from rich.console import Console
@@ -884,7 +886,7 @@ def paced(endpoints: Sequence[Endpoint], rate: float) -> list[Endpoint]:
 
 
 async def _one_request(
-    client: httpx.AsyncClient,
+    client: aiohttp.ClientSession,
     call: Call,
     latencies: list[float],
     errors: list[str],
@@ -895,18 +897,21 @@ async def _one_request(
     headers = {"Authorization": f"Bearer {call.token}"} if call.token else {}
     began = time.perf_counter() if due is None else due
     try:
-        response = await client.request(call.method, call.path, headers=headers, json=call.body)
-    except httpx.HTTPError as error:
+        async with client.request(
+            call.method, call.path, headers=headers, json=call.body
+        ) as response:
+            body = await response.read()
+    except (aiohttp.ClientError, TimeoutError) as error:
         failure: str | None = f"{type(error).__name__}: {error}"
     else:
-        failure = None if response.is_success else f"{response.status_code} {response.text}"
+        failure = None if response.ok else f"{response.status} {body.decode(errors='replace')}"
     latencies.append(time.perf_counter() - began)
     if failure is not None:
         errors.append(failure[:200])
 
 
 async def _client_loop(
-    client: httpx.AsyncClient,
+    client: aiohttp.ClientSession,
     calls: Sequence[Call],
     until: float | None,
     latencies: list[float],
@@ -923,7 +928,7 @@ async def _client_loop(
 
 
 async def _paced_loop(
-    client: httpx.AsyncClient,
+    client: aiohttp.ClientSession,
     calls: Sequence[Call],
     interval_s: float,
     first_s: float,
@@ -946,7 +951,7 @@ async def _paced_loop(
 
 
 async def _drive(
-    clients: Sequence[httpx.AsyncClient], endpoint: Endpoint, seconds: float | None
+    clients: Sequence[aiohttp.ClientSession], endpoint: Endpoint, seconds: float | None
 ) -> tuple[list[float], list[str], float]:
     """Every client at once, until the time is up (requests in flight then finish and count, so
     the rate is the requests done over the time until the last one answered) or through its
@@ -989,10 +994,10 @@ async def measure(server: Server, endpoint: Endpoint, seconds: float, warm_up: f
     async with AsyncExitStack() as stack:
         clients = [
             await stack.enter_async_context(
-                httpx.AsyncClient(
+                aiohttp.ClientSession(
                     base_url=server.base_urls[number % len(server.base_urls)],
-                    timeout=REQUEST_TIMEOUT_S,
-                    trust_env=False,
+                    connector=aiohttp.TCPConnector(limit=1),  # one keep-alive connection
+                    timeout=aiohttp.ClientTimeout(total=REQUEST_TIMEOUT_S),
                 )
             )
             for number in range(len(endpoint.calls))
@@ -1178,7 +1183,7 @@ def machine_facts() -> dict[str, str]:
         "cpu": model,
         "python": f"{platform.python_implementation()} {platform.python_version()}",
         "platform": platform.platform(),
-        "httpx": version("httpx"),
+        "aiohttp": version("aiohttp"),
         "uvicorn": version("uvicorn"),
         "fastapi": version("fastapi"),
         "sqlalchemy": version("sqlalchemy"),
@@ -1414,8 +1419,8 @@ def run_load(
         description = server.description
         console.print(f"server: {description}", markup=False)
         console.print(
-            f"load: {args.clients} concurrent clients (asyncio, one httpx {version('httpx')} "
-            f"AsyncClient and keep-alive connection each) over loopback; repeats for "
+            f"load: {args.clients} concurrent clients (asyncio, one aiohttp {version('aiohttp')} "
+            f"ClientSession and keep-alive connection each) over loopback; repeats for "
             f"{args.seconds:g} s per endpoint after {warm_up:g} s of warm-up not counted, first "
             f"views once each; latency = send to full answer, every request counted (errors "
             f"too); the server is restarted after the plans' first views; reads before the write",
