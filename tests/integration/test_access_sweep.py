@@ -136,12 +136,15 @@ CLINICIAN_ROUTES = [route for route in EVERY_ROUTE if route[1].startswith(CLINIC
 ADMIN_ROUTES = [route for route in EVERY_ROUTE if route[1].startswith(ADMIN_PREFIX)]
 
 
-def call(clinic: Clinic, method: str, path: str, who: str | None) -> int:
-    """The status a route answers `who` (None: nobody signed in) with a valid body."""
+def call(
+    clinic: Clinic, method: str, path: str, who: str | None, patient: int | None = None
+) -> int:
+    """The status a route answers `who` (None: nobody signed in) with a valid body, about
+    `patient` (default: the clinic's patient, who has a prescription)."""
     body = SAMPLE_BODIES.get((method, path))
     if method in ("POST", "PUT", "PATCH") and not path.startswith(ADMIN_PREFIX):
         assert body is not None, f"add a sample body for {method} {path} to SAMPLE_BODIES"
-    values = {**PATH_VALUES, "patient_id": str(clinic.patient)}
+    values = {**PATH_VALUES, "patient_id": str(patient or clinic.patient)}
     url = re.sub(r"\{(\w+)\}", lambda name: values.get(name[1], "1"), path)
     headers = clinic.as_(who) if who else None
     return int(clinic.client.request(method, url, json=body, headers=headers).status_code)

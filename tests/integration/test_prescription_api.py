@@ -124,3 +124,49 @@ def test_a_session_is_triaged_by_the_prescription_in_force_on_its_day(
 
     assert level_on(next_week_start() - dt.timedelta(days=1)) == "ASSESS"  # old rule: 3 points
     assert level_on(next_week_start()) == "CONTINUE"  # new rule: 5 points
+
+
+def other_patient(clinic: Clinic) -> int:
+    """The clinic's second patient, added without a prescription (as `pacewise user add`)."""
+    with UnitOfWork(clinic.engine) as uow:
+        other = uow.users.by_email("other@example.org")
+        assert other is not None
+        return other.id
+
+
+def test_a_patient_added_without_a_prescription_gets_a_first_one_that_starts_today(
+    clinic: Clinic,
+) -> None:
+    """Before, the save answered 409 "no prescription yet" to the one who sets it, and such a
+    patient could never get a plan."""
+    base = f"/api/v1/patients/{other_patient(clinic)}"
+    today = dt.datetime.now(dt.UTC).date()
+    assert clinic.client.get(f"{base}/plan", headers=clinic.as_("other")).status_code == 409
+    none = clinic.client.get(f"{base}/prescription", headers=clinic.as_("doc"))
+    assert none.status_code == 200, none.text
+    assert none.json()["total"] == 0
+
+    preview = clinic.client.post(
+        f"{base}/prescription/preview", json=FIVE_A_WEEK, headers=clinic.as_("doc")
+    )
+    assert preview.status_code == 200, preview.text
+    assert preview.json()["next_week_now"] is None
+    assert preview.json()["effective_from"] == today.isoformat()
+    assert preview.json()["next_week_if_saved"]["start"] == today.isoformat()
+    assert preview.json()["next_week_if_saved"]["sessions_per_week"] == 5
+    assert clinic.client.get(f"{base}/prescription", headers=clinic.as_("doc")).json()["total"] == 0
+
+    saved = clinic.client.post(f"{base}/prescription", json=FIVE_A_WEEK, headers=clinic.as_("doc"))
+    assert saved.status_code == 201, saved.text
+    version = saved.json()["version"]
+    assert (version["start_date"], version["effective_from"]) == (today.isoformat(),) * 2
+    assert saved.json()["preview"]["next_week_now"] is None
+
+    plan = clinic.client.get(f"{base}/plan", headers=clinic.as_("other"))
+    assert plan.status_code == 200, plan.text
+    assert plan.json()["week"]["start"] == today.isoformat()
+    assert plan.json()["week"]["sessions_per_week"] == 5
+    again = clinic.client.post(f"{base}/prescription", json=FIVE_A_WEEK, headers=clinic.as_("doc"))
+    assert again.json()["version"]["start_date"] == today.isoformat()
+    assert again.json()["version"]["effective_from"] == (today + dt.timedelta(days=7)).isoformat()
+    assert again.json()["preview"]["next_week_now"] is not None

@@ -364,3 +364,34 @@ def test_new_patient_problems_are_shown_at_their_fields(site: Site) -> None:
     assert bad_day.status_code == 400
     assert re.search(r'id="start_date-problem">Must be a date', bad_day.text)
     assert doctor.post("/clinician/new-patient", data={**data, "csrf_token": ""}).status_code == 403
+
+
+def test_a_patient_added_without_a_prescription_gets_their_first_from_the_form(
+    site: Site,
+) -> None:
+    """`pacewise user add` makes a patient with no prescription: their clinician's form starts
+    empty, the preview says nothing is planned yet, and the saved one starts the plan today
+    (the page had answered with the API's 409 instead)."""
+    patient = add_user(
+        UnitOfWork(site.engine), "new@example.org", "patient", clinician_email=DOCTOR
+    ).id
+    doctor = site.signed_in(DOCTOR)
+    assert doctor.get(f"/clinician/patients/{patient}").status_code == 200
+    url = f"/clinician/patients/{patient}/prescription"
+    page = doctor.get(url)
+    assert page.status_code == 200, page.text
+    fields = form_of(page.text, url)
+    assert "condition" not in dict(fields)  # no profile chosen yet
+    fields.append(("condition", "fibromyalgia"))
+    preview = doctor.post(url, data=as_data(fields, action="preview"))
+    assert preview.status_code == 200, preview.text
+    assert "No plan yet: this is the first prescription" in preview.text
+    assert preview.text.count('class="reason"') == 1
+    assert versions_of(site, patient) == []
+    saved = doctor.post(url, data=as_data(fields, action="save"))
+    assert saved.status_code == 303, saved.text
+    today = dt.datetime.now(dt.UTC).date()
+    assert saved.headers["location"] == f"/clinician/patients/{patient}?saved={today}"
+    # Empty fields take the profile's defaults; the variety boxes were left unticked.
+    assert versions_of(site, patient) == [(today, {"variety_kinds": []}, "")]
+    assert "This week" in doctor.get(saved.headers["location"]).text

@@ -76,21 +76,21 @@ class PrescriptionPreview:
     """Next week as things stand, and as it would be under the new settings."""
 
     effective_from: dt.date
-    next_week_now: PlanWeek
+    next_week_now: PlanWeek | None
+    """None for a patient with no prescription yet: nothing is planned."""
     next_week_if_saved: PlanWeek
 
 
 def prescription_history(
     uow: UnitOfWork, caller: Caller, patient_id: int
 ) -> list[PrescriptionVersionView]:
-    """Every version, newest first: who changed what, when, and from when it applies."""
+    """Every version, newest first: who changed what, when, and from when it applies (none for
+    a patient whose clinician has not set one yet)."""
     with transaction_for(uow, caller, patient_id):
         open_patient_record(uow, caller, patient_id, "prescription.viewed")
         rows = uow.prescriptions.history(patient_id)
         names = uow.users.names_of(row.changed_by for row in rows if row.changed_by)
         uow.commit()
-    if not rows:
-        raise NoPrescription(patient_id)
     return [PrescriptionVersionView.of(row, names) for row in reversed(rows)]
 
 
@@ -101,14 +101,15 @@ def preview_prescription(
     change: PrescriptionChangeInput,
     today: dt.date,
 ) -> PrescriptionPreview:
-    """What the engine would plan next week if `change` were saved today (nothing is saved)."""
+    """What the engine would plan next week if `change` were saved today (nothing is saved);
+    for a patient with no prescription yet, the first week it would plan from today."""
     with uow:
         open_patient_record(uow, caller, patient_id, "prescription.previewed")
         _only_clinicians(caller)
         new = change.settings.to_domain(change.condition, "settings")
-        history = load_history(uow, patient_id)
+        history = _history_if_any(uow, patient_id)
         uow.commit()
-    return _preview(history, new, today)
+    return _first_preview(new, today) if history is None else _preview(history, new, today)
 
 
 def change_prescription(
@@ -118,18 +119,21 @@ def change_prescription(
     change: PrescriptionChangeInput,
     today: dt.date,
 ) -> tuple[PrescriptionVersionView, PrescriptionPreview]:
-    """Save a new version, in force from the next plan week; answer with it and the preview."""
+    """Save a new version, in force from the next plan week; answer with it and the preview.
+    A patient added without one (`pacewise user add`) gets their first, and their plan starts
+    today."""
     with uow:
         open_patient_record(uow, caller, patient_id, "prescription.changed")
         _only_clinicians(caller)
         new = change.settings.to_domain(change.condition, "settings")
-        history = load_history(uow, patient_id)
+        history = _history_if_any(uow, patient_id)
+        start = today if history is None else history.start
         row = uow.prescriptions.add(
             PrescriptionVersion(
                 patient_id=patient_id,
                 condition=change.condition.value,
-                start_date=history.start,
-                effective_from=next_week_start(history.start, today),
+                start_date=start,
+                effective_from=today if history is None else next_week_start(start, today),
                 settings=change.settings.model_dump(mode="json", exclude_none=True),
                 changed_by=caller.user_id,
                 note=change.note.strip(),
@@ -137,7 +141,21 @@ def change_prescription(
         )
         view = PrescriptionVersionView.of(row)
         uow.commit()
-    return view, _preview(history, new, today)
+    preview = _first_preview(new, today) if history is None else _preview(history, new, today)
+    return view, preview
+
+
+def _history_if_any(uow: UnitOfWork, patient_id: int) -> History | None:
+    try:
+        return load_history(uow, patient_id)
+    except NoPrescription:
+        return None
+
+
+def _first_preview(first: Prescription, today: dt.date) -> PrescriptionPreview:
+    """A first prescription starts the plan today: its first week, and nothing planned now."""
+    week = run_protocol(History(prescription=first, start=today), today).weeks[-1]
+    return PrescriptionPreview(today, None, week)
 
 
 def _preview(history: History, new: Prescription, today: dt.date) -> PrescriptionPreview:

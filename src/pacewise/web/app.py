@@ -33,6 +33,7 @@ from pacewise.web.api import (
     report_routes,
     token_routes,
 )
+from pacewise.web.api.refusals import ERROR_BODY
 from pacewise.web.api.routes import router
 from pacewise.web.pages import auth, clinician, exports, imports, log, progress, reports, today
 from pacewise.web.pages.common import SignInNeeded, render, sign_in_url
@@ -59,6 +60,11 @@ ERROR_SCHEMA = {
     "required": ["detail"],
 }
 """A refusal other than a 422: what is wrong, in words."""
+UNREADABLE_BODY = {
+    "400": "The body could not be read: not text, or not the kind of body it says it is (or, "
+    "for an import, no file)."
+}
+"""What any operation that takes a body may answer, before its fields are looked at."""
 CALLER_ERRORS = {
     "401": "No valid API token or signed-in session.",
     "403": "Not allowed: a patient asking for a clinician's action, or a signed-in browser's "
@@ -72,23 +78,25 @@ class _Api(FastAPI):
     def openapi(self) -> dict[str, Any]:
         """FastAPI documents each 422 problem as its own `loc`, `msg` and `type`; ours name the
         field instead (`_invalid_request`, `_invalid_input`), so the schema says that. Every
-        operation that needs a caller lists the refusals any of them may give, so a client
-        knows their shape before it meets one."""
+        operation that needs a caller lists the refusals any of them may give, and every one
+        that takes a body the refusal of a body it cannot read, so a client knows their shape
+        before it meets one."""
         if self.openapi_schema is None:
             schema = super().openapi()
             components = schema.setdefault("components", {}).setdefault("schemas", {})
             if "ValidationError" in components:
                 components["ValidationError"] = PROBLEM_SCHEMA
             components["Error"] = ERROR_SCHEMA
-            error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
             for operations in schema.get("paths", {}).values():
                 for operation in operations.values():
-                    if not operation.get("security"):
-                        continue
                     answers = operation.setdefault("responses", {})
-                    for code, words in CALLER_ERRORS.items():
+                    refusals = {
+                        **(UNREADABLE_BODY if "requestBody" in operation else {}),
+                        **(CALLER_ERRORS if operation.get("security") else {}),
+                    }
+                    for code, words in refusals.items():
                         answer = answers.setdefault(code, {"description": words})
-                        answer.setdefault("content", error)
+                        answer.setdefault("content", ERROR_BODY)
         return super().openapi()
 
 

@@ -12,6 +12,7 @@ from pacewise.services.calendar_feeds import create_feed, feed_state, revoke_fee
 from pacewise.services.inputs import IsoDate
 from pacewise.services.visit_report import default_period, visit_report
 from pacewise.web.api.dependencies import CurrentCaller, RecordId, Uow
+from pacewise.web.api.refusals import NO_PRESCRIPTION
 from pacewise.web.api.schemas import Out
 
 router = APIRouter(tags=["exports"])
@@ -32,7 +33,10 @@ def pdf_response(pdf: bytes, patient_id: int, start: dt.date, end: dt.date) -> R
 @router.get(
     "/patients/{patient_id}/report.pdf",
     response_class=Response,
-    responses={200: {"content": {PDF: {}}, "description": "The visit report, as a PDF."}},
+    responses={
+        200: {"content": {PDF: {}}, "description": "The visit report, as a PDF."},
+        **NO_PRESCRIPTION,
+    },
 )
 def get_report(
     patient_id: RecordId,

@@ -51,6 +51,7 @@ from pacewise.web.api.dependencies import (
     RecordId,
     Uow,
 )
+from pacewise.web.api.refusals import NO_PRESCRIPTION, SIGN_IN_SLOWED
 from pacewise.web.api.schemas import (
     CardOut,
     ClearIn,
@@ -111,7 +112,7 @@ def get_my_data(caller: CurrentCaller, uow: Uow) -> dict[str, Any]:
     return export_my_data(uow, caller)
 
 
-@router.get("/me/preferences", tags=["patient"])
+@router.get("/me/preferences", responses=NO_PRESCRIPTION, tags=["patient"])
 def get_my_preferences(caller: CurrentCaller, uow: Uow) -> PreferencesOut:
     """My newest times of day and preferred activity, and the plan week they apply from."""
     preferences = my_preferences(uow, caller)
@@ -120,7 +121,7 @@ def get_my_preferences(caller: CurrentCaller, uow: Uow) -> PreferencesOut:
     return PreferencesOut.of(preferences)
 
 
-@router.put("/me/preferences", tags=["patient"])
+@router.put("/me/preferences", responses=NO_PRESCRIPTION, tags=["patient"])
 def put_my_preferences(body: PreferencesInput, caller: CurrentCaller, uow: Uow) -> SavedPreferences:
     """Save my times of day and preferred activity. They apply from the next plan week; the
     amount of activity stays as the clinician prescribed."""
@@ -134,7 +135,10 @@ def delete_me(caller: CurrentCaller, uow: Uow) -> None:
 
 
 @router.post(
-    "/patients/{patient_id}/sessions", status_code=status.HTTP_201_CREATED, tags=["patient"]
+    "/patients/{patient_id}/sessions",
+    status_code=status.HTTP_201_CREATED,
+    tags=["patient"],
+    responses=NO_PRESCRIPTION,
 )
 def post_session(
     patient_id: RecordId, entry: SessionInput, caller: CurrentCaller, uow: Uow
@@ -145,7 +149,7 @@ def post_session(
     return SessionLogged.of(logged)
 
 
-@router.put("/patients/{patient_id}/daily-pain", tags=["patient"])
+@router.put("/patients/{patient_id}/daily-pain", responses=NO_PRESCRIPTION, tags=["patient"])
 def put_daily_pain(
     patient_id: RecordId, rating: DailyPainIn, caller: CurrentCaller, uow: Uow
 ) -> PainRated:
@@ -155,7 +159,7 @@ def put_daily_pain(
     return PainRated(date=rating.date, pain=rating.pain, alerts_raised=raised)
 
 
-@router.get("/patients/{patient_id}/plan", tags=["patient"])
+@router.get("/patients/{patient_id}/plan", responses=NO_PRESCRIPTION, tags=["patient"])
 def get_plan(
     patient_id: RecordId,
     caller: CurrentCaller,
@@ -172,7 +176,9 @@ def get_plan(
     )
 
 
-@router.get("/patients/{patient_id}/weeks", tags=["patient", "clinician"])
+@router.get(
+    "/patients/{patient_id}/weeks", responses=NO_PRESCRIPTION, tags=["patient", "clinician"]
+)
 def get_weeks(
     patient_id: RecordId,
     caller: CurrentCaller,
@@ -283,7 +289,12 @@ def post_accept_invite(token: str, body: InviteAcceptIn, uow: Uow) -> None:
     accept_invite(uow, token, body.password)
 
 
-@router.post("/patients/{patient_id}/flares", status_code=status.HTTP_201_CREATED, tags=["patient"])
+@router.post(
+    "/patients/{patient_id}/flares",
+    responses=NO_PRESCRIPTION,
+    status_code=status.HTTP_201_CREATED,
+    tags=["patient"],
+)
 def post_flare(patient_id: RecordId, body: FlareIn, caller: CurrentCaller, uow: Uow) -> FlareOut:
     """Report a flare; the answer says what happens to next week's plan."""
     _not_ahead(body.date, "date")
@@ -351,7 +362,7 @@ def delete_a_session(
     delete_session(uow, caller, patient_id, session_id)
 
 
-@router.post("/session", tags=["account"])
+@router.post("/session", tags=["account"], responses=SIGN_IN_SLOWED)
 def post_session_sign_in(
     body: SignInIn, request: Request, response: Response, uow: Uow
 ) -> SignedInOut:
@@ -394,7 +405,9 @@ def delete_session_sign_out(
     response.delete_cookie(SESSION_COOKIE, path="/")
 
 
-@router.patch("/patients/{patient_id}/sessions/{session_id}", tags=["patient"])
+@router.patch(
+    "/patients/{patient_id}/sessions/{session_id}", responses=NO_PRESCRIPTION, tags=["patient"]
+)
 def patch_session(
     patient_id: RecordId,
     session_id: RecordId,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from pacewise.domain import Condition, PlannedSession, PlanWeek, TriageResult
 from pacewise.domain.summaries import WeekSummary
@@ -241,14 +241,17 @@ class PrescriptionPreviewOut(Out):
     """Next week (from `effective_from`) as things stand, and under the new settings."""
 
     effective_from: dt.date
-    next_week_now: WeekOut
+    next_week_now: WeekOut | None = Field(
+        description="null for a patient with no prescription yet: nothing is planned"
+    )
     next_week_if_saved: WeekOut
 
     @classmethod
     def of(cls, preview: PrescriptionPreview) -> PrescriptionPreviewOut:
+        now = preview.next_week_now
         return cls(
             effective_from=preview.effective_from,
-            next_week_now=WeekOut.of(preview.next_week_now),
+            next_week_now=None if now is None else WeekOut.of(now),
             next_week_if_saved=WeekOut.of(preview.next_week_if_saved),
         )
 

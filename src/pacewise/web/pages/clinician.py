@@ -279,9 +279,11 @@ def _prescription_page(
 ) -> Response:
     patient = patient_card(uow, visitor.caller, patient_id)
     versions = prescription_history(uow, visitor.caller, patient_id)
-    if values is None:
-        latest = versions[0]
-        values = prescription_form.values_of_settings(latest.condition, latest.settings)
+    if values is None:  # a patient added without a prescription starts from an empty form
+        latest = versions[0] if versions else None
+        values = prescription_form.values_of_settings(
+            latest.condition if latest else "", latest.settings if latest else {}
+        )
     problems = {name: _sentence(message) for name, message in (problems or {}).items()}
     return render(
         request,
