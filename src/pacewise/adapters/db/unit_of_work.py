@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session as DbSession
 from sqlalchemy.orm import sessionmaker
 
 from pacewise.adapters.db.calendar_feeds import CalendarFeeds
-from pacewise.adapters.db.engine import READ_ONLY
+from pacewise.adapters.db.engine import read_only_options
 from pacewise.adapters.db.models import AuditEvent, PatientStatus
 from pacewise.adapters.db.patient_exchange import PatientExchange
 from pacewise.adapters.db.repositories import (
@@ -83,7 +83,7 @@ def _factories_of(engine: Engine) -> _Factories:
                 found = _FACTORIES[engine] = _Factories(
                     sessionmaker(engine, class_=RecordSession, expire_on_commit=False),
                     sessionmaker(
-                        engine.execution_options(**{READ_ONLY: True}),
+                        engine.execution_options(**read_only_options(engine)),
                         class_=RecordSession,
                         expire_on_commit=False,
                     ),
