@@ -9,6 +9,7 @@ import datetime as dt
 import itertools
 import uuid
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, delete, select, update
 
@@ -23,32 +24,23 @@ from tests.integration.test_clinician_list import listed, listed_from_scratch
 NOW = dt.datetime.now(dt.UTC)
 
 
-def stored(engine: Engine) -> dict[int, tuple[int, int, dt.date | None]]:
-    """patient id: (version, computed version, computed for) of every status row."""
+def by_patient(engine: Engine, *columns: Any) -> dict[int, tuple[Any, ...]]:
+    """patient id: the given columns of their status row, for every status row."""
     with UnitOfWork(engine) as uow:
-        rows = uow.users.db.execute(
-            select(
-                PatientStatus.patient_id,
-                PatientStatus.version,
-                PatientStatus.computed_version,
-                PatientStatus.computed_for,
-            )
-        ).all()
-    return {row[0]: (row[1], row[2], row[3]) for row in rows}
+        rows = uow.users.db.execute(select(PatientStatus.patient_id, *columns)).all()
+    return {row[0]: tuple(row[1:]) for row in rows}
 
 
-def rankings(engine: Engine) -> dict[int, tuple[list[int], list[str], dt.date | None]]:
+def stored(engine: Engine) -> dict[int, tuple[Any, ...]]:
+    """patient id: (version, computed version, computed for)."""
+    return by_patient(
+        engine, PatientStatus.version, PatientStatus.computed_version, PatientStatus.computed_for
+    )
+
+
+def rankings(engine: Engine) -> dict[int, tuple[Any, ...]]:
     """patient id: (rank, reasons, computed for) of every stored ranking."""
-    with UnitOfWork(engine) as uow:
-        rows = uow.users.db.execute(
-            select(
-                PatientStatus.patient_id,
-                PatientStatus.rank,
-                PatientStatus.reasons,
-                PatientStatus.computed_for,
-            )
-        ).all()
-    return {row[0]: (row[1], row[2], row[3]) for row in rows}
+    return by_patient(engine, PatientStatus.rank, PatientStatus.reasons, PatientStatus.computed_for)
 
 
 def test_a_refresh_ranks_every_patient_in_care_as_the_list_would(

@@ -109,7 +109,7 @@ def preview_prescription(
         new = change.settings.to_domain(change.condition, "settings")
         history = _history_if_any(uow, patient_id)
         uow.commit()
-    return _first_preview(new, today) if history is None else _preview(history, new, today)
+    return _preview(history, new, today)
 
 
 def change_prescription(
@@ -127,13 +127,12 @@ def change_prescription(
         _only_clinicians(caller)
         new = change.settings.to_domain(change.condition, "settings")
         history = _history_if_any(uow, patient_id)
-        start = today if history is None else history.start
         row = uow.prescriptions.add(
             PrescriptionVersion(
                 patient_id=patient_id,
                 condition=change.condition.value,
-                start_date=start,
-                effective_from=today if history is None else next_week_start(start, today),
+                start_date=today if history is None else history.start,
+                effective_from=_effective_from(history, today),
                 settings=change.settings.model_dump(mode="json", exclude_none=True),
                 changed_by=caller.user_id,
                 note=change.note.strip(),
@@ -141,8 +140,7 @@ def change_prescription(
         )
         view = PrescriptionVersionView.of(row)
         uow.commit()
-    preview = _first_preview(new, today) if history is None else _preview(history, new, today)
-    return view, preview
+    return view, _preview(history, new, today)
 
 
 def _history_if_any(uow: UnitOfWork, patient_id: int) -> History | None:
@@ -152,14 +150,16 @@ def _history_if_any(uow: UnitOfWork, patient_id: int) -> History | None:
         return None
 
 
-def _first_preview(first: Prescription, today: dt.date) -> PrescriptionPreview:
-    """A first prescription starts the plan today: its first week, and nothing planned now."""
-    week = run_protocol(History(prescription=first, start=today), today).weeks[-1]
-    return PrescriptionPreview(today, None, week)
+def _effective_from(history: History | None, today: dt.date) -> dt.date:
+    """A change applies from the next plan week; a first prescription starts the plan today."""
+    return today if history is None else next_week_start(history.start, today)
 
 
-def _preview(history: History, new: Prescription, today: dt.date) -> PrescriptionPreview:
-    effective = next_week_start(history.start, today)
+def _preview(history: History | None, new: Prescription, today: dt.date) -> PrescriptionPreview:
+    effective = _effective_from(history, today)
+    if history is None:  # nothing planned now; the first week under the new one
+        first = run_protocol(History(prescription=new, start=effective), effective)
+        return PrescriptionPreview(effective, None, first.weeks[-1])
     now = run_protocol(history, effective).weeks[-1]
     changed = dataclasses.replace(
         history, changes=(*history.changes, PrescriptionChange(effective, new))

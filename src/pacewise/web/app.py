@@ -33,7 +33,7 @@ from pacewise.web.api import (
     report_routes,
     token_routes,
 )
-from pacewise.web.api.refusals import ERROR_BODY
+from pacewise.web.api.refusals import CALLER_ERRORS, ERROR_BODY, ERROR_SCHEMA, UNREADABLE_BODY
 from pacewise.web.api.routes import router
 from pacewise.web.pages import auth, clinician, exports, imports, log, progress, reports, today
 from pacewise.web.pages.common import SignInNeeded, render, sign_in_url
@@ -51,27 +51,6 @@ PROBLEM_SCHEMA = {
     "required": ["field", "message"],
 }
 """One entry of a 422 answer's `detail`: the field, named as the CLI names it, and what is wrong."""
-
-
-ERROR_SCHEMA = {
-    "title": "Error",
-    "type": "object",
-    "properties": {"detail": {"title": "Detail", "type": "string"}},
-    "required": ["detail"],
-}
-"""A refusal other than a 422: what is wrong, in words."""
-UNREADABLE_BODY = {
-    "400": "The body could not be read: not text, or not the kind of body it says it is (or, "
-    "for an import, no file)."
-}
-"""What any operation that takes a body may answer, before its fields are looked at."""
-CALLER_ERRORS = {
-    "401": "No valid API token or signed-in session.",
-    "403": "Not allowed: a patient asking for a clinician's action, or a signed-in browser's "
-    "change without its CSRF token.",
-    "404": "No such record, or not the caller's to see: the two answers are the same.",
-}
-"""What any operation that needs a caller may answer, besides its own answers."""
 
 
 class _Api(FastAPI):

@@ -1,11 +1,32 @@
-"""Refusals a route gives outside its signature, for its decorator's `responses=`, so the
-OpenAPI schema lists them (`web.app` adds those every operation may give)."""
+"""The refusals the OpenAPI schema lists besides each route's own answers: those any operation
+may give (`web.app` adds them to every operation) and those a route gives outside its signature
+(for its decorator's `responses=`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from fastapi import status
+
+ERROR_SCHEMA = {
+    "title": "Error",
+    "type": "object",
+    "properties": {"detail": {"title": "Detail", "type": "string"}},
+    "required": ["detail"],
+}
+"""A refusal other than a 422: what is wrong, in words."""
+UNREADABLE_BODY = {
+    "400": "The body could not be read: not text, or not the kind of body it says it is (or, "
+    "for an import, no file)."
+}
+"""What any operation that takes a body may answer, before its fields are looked at."""
+CALLER_ERRORS = {
+    "401": "No valid API token or signed-in session.",
+    "403": "Not allowed: a patient asking for a clinician's action, or a signed-in browser's "
+    "change without its CSRF token.",
+    "404": "No such record, or not the caller's to see: the two answers are the same.",
+}
+"""What any operation that needs a caller may answer, besides its own answers."""
 
 ERROR_BODY = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
 """`{"detail": text}`, the shape of every refusal but a 422."""
